@@ -1,0 +1,49 @@
+# Gigforge: `make run` starts everything locally; `make test` runs what CI runs.
+# Both install missing tools first (scripts/install-tools.sh) and, unless DATABASE_URL
+# is set, use a private PostgreSQL cluster under .data/ (scripts/pg.sh).
+
+SHELL := /bin/bash
+PORT ?= 3000
+export CARGO_TARGET_DIR ?= $(CURDIR)/target
+BIN := $(CARGO_TARGET_DIR)/release/gigforge
+# Where cargo-leptos puts the site (WASM, JS, CSS, public files); read by the server.
+export LEPTOS_SITE_ROOT := $(CURDIR)/target/site
+
+.PHONY: run build tools db stop-db test check fmt clippy clean-data help
+
+help:
+	@echo "make run      build and serve Gigforge on http://127.0.0.1:$(PORT) with demo data"
+	@echo "make test     everything CI runs: fmt, clippy, unit + integration tests, WASM build, browser tests"
+	@echo "make stop-db  stop the private PostgreSQL cluster (data stays in .data/)"
+
+tools:
+	@scripts/install-tools.sh
+
+db:
+	@if [ -z "$$DATABASE_URL" ]; then scripts/pg.sh start && scripts/pg.sh create-db gigforge; fi
+
+stop-db:
+	@scripts/pg.sh stop
+
+build: tools
+	cargo leptos build --release
+
+run: build db
+	@export DATABASE_URL=$${DATABASE_URL:-$$(scripts/pg.sh url gigforge)}; \
+	 $(BIN) seed --if-empty && \
+	 echo && echo "Gigforge: http://127.0.0.1:$(PORT)  (Ctrl-C stops the server; data stays in .data/)" && echo && \
+	 exec $(BIN) serve --port $(PORT)
+
+test: tools
+	@scripts/test.sh
+
+check:
+	cargo check -p app --features ssr
+	cargo check -p frontend --target wasm32-unknown-unknown
+
+fmt:
+	cargo fmt --all
+
+clippy:
+	cargo clippy -p app -p server --all-targets --features app/ssr -- -D warnings
+	cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings

@@ -1,0 +1,70 @@
+//! The one way to learn who is asking and to require a role. Every server function
+//! starts with `require(&[...])` (or `current_user()` where anonymous is allowed).
+
+use super::users;
+use crate::accounts::{Role, SignedInUser};
+use crate::error::{server::internal, AppError};
+use crate::state::AppState;
+use tower_sessions::Session;
+
+const USER_ID_KEY: &str = "user_id";
+
+async fn session() -> Result<Session, AppError> {
+    leptos_axum::extract::<Session>().await.map_err(|e| internal("session layer missing", e))
+}
+
+/// The signed-in user, if any. A session whose account was disabled or removed is ended.
+pub async fn current_user(state: &AppState) -> Result<Option<SignedInUser>, AppError> {
+    let session = session().await?;
+    let Some(id) = session.get::<i64>(USER_ID_KEY).await? else {
+        return Ok(None);
+    };
+    let user = users::active_by_id(&state.pool, id).await?;
+    if user.is_none() {
+        session.flush().await?;
+    }
+    Ok(user)
+}
+
+/// The signed-in user if their role is one of `roles`; otherwise 401 (nobody signed
+/// in), 403 (wrong role) or 403 asking for the temporary password to be changed.
+pub async fn require(roles: &[Role]) -> Result<(AppState, SignedInUser), AppError> {
+    let state = AppState::from_context()?;
+    let user = current_user(&state).await?.ok_or(AppError::Unauthenticated)?;
+    if user.must_change_password {
+        return Err(AppError::PasswordChangeRequired);
+    }
+    if !roles.contains(&user.role) {
+        return Err(AppError::Forbidden);
+    }
+    Ok((state, user))
+}
+
+/// Like `require` for any role, but lets a user with a temporary password through:
+/// only for changing that password and signing out.
+pub async fn require_signed_in_even_with_temporary_password() -> Result<(AppState, SignedInUser), AppError> {
+    let state = AppState::from_context()?;
+    let user = current_user(&state).await?.ok_or(AppError::Unauthenticated)?;
+    Ok((state, user))
+}
+
+/// Starts a session for `user_id` under a fresh session id (no session fixation).
+pub async fn start_session(user_id: i64) -> Result<(), AppError> {
+    let session = session().await?;
+    session.cycle_id().await?;
+    session.insert(USER_ID_KEY, user_id).await?;
+    Ok(())
+}
+
+/// Deletes the session from the store and clears the cookie.
+pub async fn end_session() -> Result<(), AppError> {
+    session().await?.flush().await?;
+    Ok(())
+}
+
+/// The client's address, as the server's middleware decided it.
+pub fn client_ip() -> String {
+    leptos::prelude::use_context::<axum::http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<crate::state::ClientIp>().map(|ip| ip.0.clone()))
+        .unwrap_or_else(|| "unknown".to_string())
+}

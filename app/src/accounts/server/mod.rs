@@ -1,0 +1,9 @@
+//! Server half of accounts: codes, passwords, sessions and the queries behind them.
+
+pub mod audit;
+pub mod auth;
+pub mod otp;
+pub mod otp_sender;
+pub mod passwords;
+pub mod sign_in;
+pub mod users;

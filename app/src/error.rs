@@ -1,0 +1,220 @@
+//! The one error type every server function returns. It travels to the browser, so each
+//! variant carries only a user-safe message; internal causes are logged on the server
+//! (see `error::server`) and never serialised.
+
+use serde::{Deserialize, Serialize};
+use server_fn::codec::JsonEncoding;
+use server_fn::error::{FromServerFnError, ServerFnErrorErr};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    #[error("Please sign in to continue.")]
+    Unauthenticated,
+    #[error("Please change your temporary password first.")]
+    PasswordChangeRequired,
+    #[error("You do not have access to this page.")]
+    Forbidden,
+    #[error("Not found.")]
+    NotFound,
+    /// Bad input, tied to the form field it came from so the page can show it there.
+    #[error("{message}")]
+    Invalid { field: String, message: String },
+    #[error("{0}")]
+    TooManyRequests(String),
+    #[error("{0}")]
+    Conflict(String),
+    /// A service we depend on (the SMS gateway, say) is not answering.
+    #[error("{0}")]
+    Unavailable(String),
+    #[error("Something went wrong on our side. Please try again.")]
+    Internal,
+    /// The request never reached the function (network down, malformed arguments).
+    #[error("Could not reach the server: {0}")]
+    Transport(String),
+}
+
+impl AppError {
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        AppError::Invalid { field: field.to_string(), message: message.into() }
+    }
+
+    /// The HTTP status the server answers with for this error.
+    pub fn status_code(&self) -> u16 {
+        match self {
+            AppError::Unauthenticated => 401,
+            AppError::PasswordChangeRequired | AppError::Forbidden => 403,
+            AppError::NotFound => 404,
+            AppError::Conflict(_) => 409,
+            AppError::Invalid { .. } => 422,
+            AppError::TooManyRequests(_) => 429,
+            AppError::Transport(_) => 400,
+            AppError::Internal => 500,
+            AppError::Unavailable(_) => 503,
+        }
+    }
+
+    /// The message for one form field, if this error is about it.
+    pub fn for_field(&self, name: &str) -> Option<String> {
+        match self {
+            AppError::Invalid { field, message } if field == name => Some(message.clone()),
+            _ => None,
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Args(msg) | ServerFnErrorErr::MissingArg(msg) => {
+                AppError::Transport(format!("bad request ({msg})"))
+            }
+            ServerFnErrorErr::Request(msg) => AppError::Transport(msg),
+            other => AppError::Transport(other.to_string()),
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+pub mod server {
+    //! Server half: status codes on the response, and conversions that log the cause.
+    use super::AppError;
+
+    /// Runs a server function body; on error, sets the response status to match it.
+    /// A plain HTML form post (no JavaScript yet) is instead sent back to the form's
+    /// page with `?error=…&field=…`, which the page shows: forms work before hydration.
+    pub async fn respond<T>(
+        body: impl std::future::Future<Output = Result<T, AppError>>,
+    ) -> Result<T, AppError> {
+        use axum::http::{header, HeaderValue, Method, StatusCode};
+        let result = body.await;
+        let Err(err) = &result else { return result };
+        let Some(options) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() else {
+            return result;
+        };
+        let parts = leptos::prelude::use_context::<axum::http::request::Parts>();
+        let back_to_form = parts.as_ref().and_then(|parts| {
+            let accepts_html = parts
+                .headers
+                .get(header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.contains("text/html"));
+            if parts.method != Method::POST || !accepts_html {
+                return None;
+            }
+            let referer = parts.headers.get(header::REFERER)?.to_str().ok()?;
+            Some(with_error_query(local_path(referer)?, err))
+        });
+        match back_to_form.and_then(|url| HeaderValue::from_str(&url).ok()) {
+            Some(location) => {
+                options.insert_header(header::LOCATION, location);
+                options.set_status(StatusCode::SEE_OTHER);
+            }
+            None => {
+                if let Ok(status) = StatusCode::from_u16(err.status_code()) {
+                    options.set_status(status);
+                }
+            }
+        }
+        result
+    }
+
+    /// The path and query of a same-site URL (never another host: no open redirect).
+    fn local_path(url: &str) -> Option<&str> {
+        let after_scheme = url.split_once("://").map(|(_, rest)| rest)?;
+        let path = &after_scheme[after_scheme.find('/')?..];
+        (!path.starts_with("//")).then_some(path)
+    }
+
+    fn with_error_query(path: &str, err: &AppError) -> String {
+        let (base, query) = path.split_once('?').unwrap_or((path, ""));
+        let kept: Vec<&str> = query
+            .split('&')
+            .filter(|p| !p.is_empty() && !p.starts_with("error=") && !p.starts_with("field="))
+            .collect();
+        let mut url = format!("{base}?");
+        for pair in kept {
+            url.push_str(pair);
+            url.push('&');
+        }
+        url.push_str("error=");
+        url.push_str(&percent_encode(&err.to_string()));
+        if let AppError::Invalid { field, .. } = err {
+            url.push_str("&field=");
+            url.push_str(&percent_encode(field));
+        }
+        url
+    }
+
+    fn percent_encode(text: &str) -> String {
+        let mut out = String::with_capacity(text.len() * 3);
+        for byte in text.bytes() {
+            match byte {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(byte as char),
+                _ => out.push_str(&format!("%{byte:02X}")),
+            }
+        }
+        out
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn only_same_site_paths_are_kept() {
+            assert_eq!(local_path("http://127.0.0.1:3000/signin?x=1"), Some("/signin?x=1"));
+            assert_eq!(local_path("https://evil.example//evil.example/"), None);
+            assert_eq!(local_path("/relative"), None);
+        }
+
+        #[test]
+        fn error_query_replaces_earlier_errors() {
+            let err = AppError::invalid("code", "That code is not right. 4 tries left.");
+            let url = with_error_query("/signin/code?phone=%2B919876543210&error=old&field=x", &err);
+            assert_eq!(
+                url,
+                "/signin/code?phone=%2B919876543210&error=That%20code%20is%20not%20right.%204%20tries%20left.&field=code"
+            );
+        }
+    }
+
+    /// Logs an unexpected failure with its cause chain and returns the opaque error.
+    pub fn internal(context: &str, err: impl std::fmt::Display) -> AppError {
+        tracing::error!(error = %err, "{context}");
+        AppError::Internal
+    }
+
+    impl From<sqlx::Error> for AppError {
+        fn from(err: sqlx::Error) -> Self {
+            internal("database error", err)
+        }
+    }
+
+    impl From<tower_sessions::session::Error> for AppError {
+        fn from(err: tower_sessions::session::Error) -> Self {
+            internal("session store error", err)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn internal_error_never_carries_details() {
+        let json = serde_json::to_string(&AppError::Internal).unwrap();
+        assert_eq!(json, "\"Internal\"");
+        assert_eq!(AppError::Internal.status_code(), 500);
+    }
+
+    #[test]
+    fn invalid_points_at_its_field() {
+        let err = AppError::invalid("phone", "Enter a 10-digit mobile number.");
+        assert_eq!(err.for_field("phone").as_deref(), Some("Enter a 10-digit mobile number."));
+        assert_eq!(err.for_field("code"), None);
+        assert_eq!(err.status_code(), 422);
+    }
+}

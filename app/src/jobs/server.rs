@@ -1,0 +1,77 @@
+//! Queries behind the job lists. Cross-job reads like these are dashboard reads;
+//! hot-path unit queries always filter on `job_id`.
+
+use super::{GigCard, JobStatus, JobSummary};
+use crate::money::Paise;
+use sqlx::PgPool;
+
+#[derive(sqlx::FromRow)]
+struct JobRow {
+    id: i64,
+    title: String,
+    organisation: String,
+    status: String,
+    pay_paise: i64,
+    target_approved: i32,
+    units_total: i64,
+    units_open: i64,
+}
+
+const JOB_LIST: &str = "
+    select j.id, j.title, o.name as organisation, j.status, j.pay_paise, j.target_approved,
+           coalesce(u.total, 0) as units_total, coalesce(u.open, 0) as units_open
+    from jobs j
+    join organisations o on o.id = j.organisation_id
+    left join lateral (
+        select count(*) as total, count(*) filter (where status = 'open') as open
+        from units where units.job_id = j.id
+    ) u on true
+    where ($1::bigint is null or j.organisation_id = $1)
+    order by j.created_at desc, j.id desc
+    limit 200";
+
+/// Jobs, newest first; only `organisation_id`'s when given (customers).
+pub async fn list(pool: &PgPool, organisation_id: Option<i64>) -> Result<Vec<JobSummary>, sqlx::Error> {
+    let rows: Vec<JobRow> = sqlx::query_as(JOB_LIST).bind(organisation_id).fetch_all(pool).await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|row| {
+            Some(JobSummary {
+                id: row.id,
+                status: JobStatus::parse(&row.status)?,
+                title: row.title,
+                organisation: row.organisation,
+                pay: Paise(row.pay_paise),
+                target_approved: row.target_approved,
+                units_total: row.units_total,
+                units_open: row.units_open,
+            })
+        })
+        .collect())
+}
+
+/// The customer organisation a user belongs to.
+pub async fn organisation_of(pool: &PgPool, user_id: i64) -> Result<Option<i64>, sqlx::Error> {
+    let row: Option<(Option<i64>,)> = sqlx::query_as("select organisation_id from users where id = $1")
+        .bind(user_id)
+        .fetch_optional(pool)
+        .await?;
+    Ok(row.and_then(|(id,)| id))
+}
+
+/// Live jobs with work left, best paid first. The gigger-app issue replaces this with
+/// the eligibility-aware feed.
+pub async fn live_gig_cards(pool: &PgPool) -> Result<Vec<GigCard>, sqlx::Error> {
+    let rows: Vec<(i64, String, i64, i64)> = sqlx::query_as(
+        "select j.id, j.title, j.pay_paise,
+                (select count(*) from units u where u.job_id = j.id and u.status = 'open') as open
+         from jobs j where j.status = 'live'
+         order by j.pay_paise desc, j.id limit 50",
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, title, pay, units_open)| GigCard { id, title, pay: Paise(pay), units_open })
+        .collect())
+}

@@ -1,0 +1,13 @@
+//! Gigforge's Leptos application: pages, server functions and shared domain types.
+//! Compiled twice: with `ssr` into the server, with `hydrate` into the browser's WASM.
+
+pub mod accounts;
+pub mod error;
+pub mod jobs;
+pub mod money;
+mod shell;
+#[cfg(feature = "ssr")]
+pub mod state;
+pub mod ui;
+
+pub use shell::{shell, App};

@@ -1,0 +1,94 @@
+//! The HTML document and the router: which page answers which path.
+
+use crate::accounts::api::current_user;
+use crate::accounts::pages::{AdminUsers, ChangePassword, CodeSignIn, PhoneSignIn, StaffSignIn};
+use crate::jobs::pages::{CustomerJobs, GiggerHome, ManagerJobs, ReviewerHome};
+use crate::ui::{Header, NotFound};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
+use leptos_router::components::{Redirect, Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+
+/// Registers the service worker as soon as the page loads, before (and without) WASM.
+const REGISTER_SERVICE_WORKER: &str =
+    "if('serviceWorker' in navigator){addEventListener('load',function(){navigator.serviceWorker.register('/sw.js')})}";
+
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="description" content="Gigforge: find gigs, do them on your phone, get paid per approved gig."/>
+                <meta name="theme-color" content="#0b6e4f"/>
+                <link rel="manifest" href="/manifest.webmanifest"/>
+                <link rel="icon" href="/favicon.ico" sizes="any"/>
+                <link rel="apple-touch-icon" href="/icons/icon-192.png"/>
+                <HashedStylesheet options=options.clone() id="leptos"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+                <script>{REGISTER_SERVICE_WORKER}</script>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    // Pages that check a role render completely before the response starts, so a
+    // refusal carries its real status code (401/403) instead of a streamed 200.
+    let guarded = SsrMode::Async;
+    view! {
+        <Title text="Gigforge"/>
+        <Router>
+            <Header/>
+            <main id="main">
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=Home ssr=guarded.clone()/>
+                    <Route path=path!("/signin") view=PhoneSignIn/>
+                    <Route path=path!("/signin/code") view=CodeSignIn/>
+                    <Route path=path!("/staff/signin") view=StaffSignIn/>
+                    <Route path=path!("/account/password") view=ChangePassword/>
+                    <Route path=path!("/gigs") view=GiggerHome ssr=guarded.clone()/>
+                    <Route path=path!("/manage") view=ManagerJobs ssr=guarded.clone()/>
+                    <Route path=path!("/review") view=ReviewerHome ssr=guarded.clone()/>
+                    <Route path=path!("/customer") view=CustomerJobs ssr=guarded.clone()/>
+                    <Route path=path!("/admin") view=AdminUsers ssr=guarded/>
+                </Routes>
+            </main>
+        </Router>
+    }
+}
+
+/// Signed-in people go to their role's page; everyone else sees how to sign in.
+#[component]
+fn Home() -> impl IntoView {
+    let user = Resource::new(|| (), |_| current_user());
+    view! {
+        <Transition fallback=|| ()>
+            {move || user.get().map(|result| match result {
+                Ok(Some(user)) if user.must_change_password => view! { <Redirect path="/account/password"/> }.into_any(),
+                Ok(Some(user)) => view! { <Redirect path=user.role.home_path()/> }.into_any(),
+                _ => view! { <Landing/> }.into_any(),
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn Landing() -> impl IntoView {
+    view! {
+        <section class="hero">
+            <h1>"Gigs you can do on your phone"</h1>
+            <p>"Verify shops, survey households, tag photos. Get paid for every approved gig."</p>
+            <a class="button primary" href="/signin">"Sign in with your phone"</a>
+            <p class="muted small">"Staff or customer? "<a href="/staff/signin">"Sign in with email"</a></p>
+        </section>
+    }
+}

@@ -1,0 +1,53 @@
+//! The top bar: the brand, navigation for the signed-in role, and sign-out.
+
+use crate::accounts::api::{current_user, SignOut};
+use crate::accounts::{Role, SignedInUser};
+use leptos::prelude::*;
+use leptos_router::hooks::use_location;
+
+fn nav_links(role: Role) -> Vec<(&'static str, &'static str)> {
+    match role {
+        Role::Gigger => vec![("/gigs", "Gigs")],
+        Role::Manager => vec![("/manage", "Jobs")],
+        Role::Reviewer => vec![("/review", "Review")],
+        Role::Customer => vec![("/customer", "My jobs")],
+        Role::Admin => vec![("/admin", "Users"), ("/manage", "Jobs")],
+    }
+}
+
+#[component]
+pub fn Header() -> impl IntoView {
+    // Re-read on every navigation: signing in or out moves to another page.
+    let location = use_location();
+    let user = Resource::new(move || location.pathname.get(), |_| current_user());
+    view! {
+        <header class="topbar">
+            <a class="brand" href="/">"Gigforge"</a>
+            <Transition fallback=|| ()>
+                {move || user.get().map(|result| match result {
+                    Ok(Some(user)) => view! { <SignedInNav user/> }.into_any(),
+                    _ => view! {
+                        <nav class="nav" aria-label="Main">
+                            <a href="/signin">"Sign in"</a>
+                        </nav>
+                    }.into_any(),
+                })}
+            </Transition>
+        </header>
+    }
+}
+
+#[component]
+fn SignedInNav(user: SignedInUser) -> impl IntoView {
+    let sign_out = ServerAction::<SignOut>::new();
+    let links = if user.must_change_password { Vec::new() } else { nav_links(user.role) };
+    view! {
+        <nav class="nav" aria-label="Main">
+            {links.into_iter().map(|(href, label)| view! { <a href=href>{label}</a> }).collect_view()}
+            <span class="who" data-role=user.role.as_str()>{user.greeting_name().to_string()}</span>
+            <ActionForm action=sign_out attr:class="inline">
+                <button type="submit" class="link-button">"Sign out"</button>
+            </ActionForm>
+        </nav>
+    }
+}

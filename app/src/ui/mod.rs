@@ -1,0 +1,9 @@
+//! Small shared pieces of UI: form messages, error panels, page chrome.
+
+mod errors;
+mod header;
+mod not_found;
+
+pub use errors::{ErrorPanel, FieldError, FormAlert, FormErrors};
+pub use header::Header;
+pub use not_found::NotFound;

@@ -1,0 +1,43 @@
+//! Connecting to PostgreSQL and migrating it, with errors that say what to fix.
+
+use crate::StartupError;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::PgPool;
+use std::str::FromStr;
+use std::time::Duration;
+
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
+
+pub async fn connect(database_url: Option<&str>) -> Result<PgPool, StartupError> {
+    let url = database_url.ok_or_else(|| {
+        StartupError(
+            "DATABASE_URL is not set: point it at a PostgreSQL database (`make run` starts a private one)"
+                .into(),
+        )
+    })?;
+    let options = PgConnectOptions::from_str(url)
+        .map_err(|e| StartupError(format!("DATABASE_URL is not a valid PostgreSQL URL: {e}")))?;
+    PgPoolOptions::new()
+        .max_connections(20)
+        .acquire_timeout(Duration::from_secs(5))
+        .connect_with(options)
+        .await
+        .map_err(|e| StartupError(format!("cannot reach the database at DATABASE_URL: {e}")))
+}
+
+pub async fn migrate(pool: &PgPool) -> Result<(), StartupError> {
+    MIGRATOR.run(pool).await.map_err(|e| match &e {
+        sqlx::migrate::MigrateError::Execute(inner) => {
+            StartupError(format!("a database migration failed: {inner}"))
+        }
+        sqlx::migrate::MigrateError::ExecuteMigration(inner, version) => {
+            let name = MIGRATOR
+                .iter()
+                .find(|m| m.version == *version)
+                .map(|m| m.description.to_string())
+                .unwrap_or_default();
+            StartupError(format!("migration {version} ({name}) failed: {inner}"))
+        }
+        other => StartupError(format!("database migrations failed: {other}")),
+    })
+}

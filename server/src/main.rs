@@ -1,0 +1,24 @@
+use clap::Parser;
+use server::config::{Cli, Command, ServeArgs};
+use std::process::ExitCode;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    server::telemetry::init(cli.log_format);
+    let database_url = cli.database.database_url.as_deref();
+    let result = match cli.command {
+        None => server::serve::run(database_url, ServeArgs::default()).await,
+        Some(Command::Serve(args)) => server::serve::run(database_url, args).await,
+        Some(Command::Migrate) => server::serve::migrate_only(database_url).await,
+        Some(Command::Seed { if_empty }) => server::seed::run(database_url, if_empty).await,
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            tracing::error!("{err}");
+            eprintln!("gigforge: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}

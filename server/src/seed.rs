@@ -1,0 +1,184 @@
+//! `gigforge seed`: demo data for trying Gigforge locally. Every demo login is printed;
+//! do not seed a production database (use `--if-empty` to be safe on re-runs).
+
+use crate::{db, StartupError};
+use app::accounts::server::passwords;
+use sqlx::PgPool;
+
+pub struct DemoLogin {
+    pub role: &'static str,
+    pub sign_in: &'static str,
+    pub password: Option<&'static str>,
+    pub name: &'static str,
+}
+
+pub const DEMO_ORGANISATION: &str = "Demo Retail Pvt Ltd";
+
+pub const DEMO_LOGINS: &[DemoLogin] = &[
+    DemoLogin {
+        role: "admin",
+        sign_in: "admin@demo.gigforge.in",
+        password: Some("demo-admin-password"),
+        name: "Anita Admin",
+    },
+    DemoLogin {
+        role: "manager",
+        sign_in: "manager@demo.gigforge.in",
+        password: Some("demo-manager-password"),
+        name: "Manoj Manager",
+    },
+    DemoLogin {
+        role: "reviewer",
+        sign_in: "reviewer@demo.gigforge.in",
+        password: Some("demo-reviewer-password"),
+        name: "Rekha Reviewer",
+    },
+    DemoLogin {
+        role: "customer",
+        sign_in: "customer@demo.gigforge.in",
+        password: Some("demo-customer-password"),
+        name: "Chetan Customer",
+    },
+    DemoLogin { role: "gigger", sign_in: "+919000000001", password: None, name: "Asha" },
+    DemoLogin { role: "gigger", sign_in: "+919000000002", password: None, name: "Ravi" },
+    DemoLogin { role: "gigger", sign_in: "+919000000003", password: None, name: "Meena" },
+];
+
+pub async fn run(database_url: Option<&str>, if_empty: bool) -> Result<(), StartupError> {
+    let pool = db::connect(database_url).await?;
+    db::migrate(&pool).await?;
+    let (users,): (i64,) = sqlx::query_as("select count(*) from users")
+        .fetch_one(&pool)
+        .await
+        .map_err(|e| StartupError(format!("reading users: {e}")))?;
+    if users > 0 {
+        if if_empty {
+            println!("The database already has data; demo data not loaded.");
+            print_logins();
+            return Ok(());
+        }
+        return Err(StartupError(
+            "the database already has users: demo data goes only into an empty database".into(),
+        ));
+    }
+    load(&pool).await.map_err(|e| StartupError(format!("loading demo data failed: {e}")))?;
+    println!("Demo data loaded.");
+    print_logins();
+    Ok(())
+}
+
+fn print_logins() {
+    println!("Demo logins (staff at /staff/signin, giggers at /signin with the code from the server log):");
+    for login in DEMO_LOGINS {
+        match login.password {
+            Some(password) => println!("  {:<9} {:<28} password {password}", login.role, login.sign_in),
+            None => println!("  {:<9} {:<28} (one-time code)", login.role, login.sign_in),
+        }
+    }
+}
+
+/// Everything in one transaction: either the whole demo exists or none of it.
+pub async fn load(pool: &PgPool) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    let mut tx = pool.begin().await?;
+    let (org_id,): (i64,) = sqlx::query_as("insert into organisations (name) values ($1) returning id")
+        .bind(DEMO_ORGANISATION)
+        .fetch_one(&mut *tx)
+        .await?;
+    let mut manager_id = None;
+    for login in DEMO_LOGINS {
+        let id: i64 =
+            match login.password {
+                Some(password) => {
+                    let hash = passwords::hash(password).await.map_err(|e| e.to_string())?;
+                    let organisation = (login.role == "customer").then_some(org_id);
+                    sqlx::query_scalar(
+                        "insert into users (role, email, display_name, password_hash, organisation_id)
+                     values ($1, $2, $3, $4, $5) returning id",
+                    )
+                    .bind(login.role)
+                    .bind(login.sign_in)
+                    .bind(login.name)
+                    .bind(hash)
+                    .bind(organisation)
+                    .fetch_one(&mut *tx)
+                    .await?
+                }
+                None => sqlx::query_scalar(
+                    "insert into users (role, phone, display_name) values ('gigger', $1, $2) returning id",
+                )
+                .bind(login.sign_in)
+                .bind(login.name)
+                .fetch_one(&mut *tx)
+                .await?,
+            };
+        if login.role == "manager" {
+            manager_id = Some(id);
+        }
+    }
+
+    let (job_id,): (i64,) = sqlx::query_as(
+        "insert into jobs (organisation_id, title, description, status, pay_paise, target_approved, created_by)
+         values ($1, $2, $3, 'live', 4500, 50, $4) returning id",
+    )
+    .bind(org_id)
+    .bind("Verify kirana shops in Bengaluru")
+    .bind("Visit the shop at the address, check that it is open and take a clear photo of the shop front with its name board.")
+    .bind(manager_id)
+    .fetch_one(&mut *tx)
+    .await?;
+    sqlx::query("insert into job_form_versions (job_id, version, schema) values ($1, 1, $2)")
+        .bind(job_id)
+        .bind(demo_form())
+        .execute(&mut *tx)
+        .await?;
+    for n in 1..=50 {
+        let (street, area) = STREETS[(n - 1) % STREETS.len()];
+        // Spread around central Bengaluru (12.97 N, 77.59 E), deterministic.
+        let lat = 12.90 + ((n * 37) % 100) as f64 * 0.0015;
+        let lng = 77.52 + ((n * 53) % 100) as f64 * 0.0015;
+        sqlx::query(
+            "insert into units (job_id, external_id, title, address, latitude, longitude, context)
+             values ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(job_id)
+        .bind(format!("SHOP-{n:03}"))
+        .bind(format!("Kirana store #{n}"))
+        .bind(format!("{} {street}, {area}, Bengaluru", 10 + n))
+        .bind(lat)
+        .bind(lng)
+        .bind(serde_json::json!({ "area": area, "shop_type": "kirana" }))
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+const STREETS: &[(&str, &str)] = &[
+    ("MG Road", "Shanthala Nagar"),
+    ("100 Feet Road", "Indiranagar"),
+    ("CMH Road", "Indiranagar"),
+    ("80 Feet Road", "Koramangala"),
+    ("Sarjapur Road", "Bellandur"),
+    ("Bannerghatta Road", "JP Nagar"),
+    ("Sampige Road", "Malleshwaram"),
+    ("DVG Road", "Basavanagudi"),
+    ("Hosur Road", "Electronic City"),
+    ("Old Airport Road", "HAL"),
+];
+
+/// A small form: is the shop open, its name, a photo of the front. The full schema
+/// (types, validation, conditions) is the Gig Creation Engine's; this is its shape.
+fn demo_form() -> serde_json::Value {
+    serde_json::json!({
+        "fields": [
+            { "id": "shop_open", "type": "yes_no", "required": true,
+              "label": { "en": "Is the shop open?", "hi": "क्या दुकान खुली है?" } },
+            { "id": "shop_name", "type": "short_text", "required": true,
+              "label": { "en": "Name on the shop's board", "hi": "दुकान के बोर्ड पर नाम" },
+              "show_if": { "field": "shop_open", "equals": true } },
+            { "id": "front_photo", "type": "photo", "required": true, "min": 1, "max": 1,
+              "label": { "en": "Photo of the shop front", "hi": "दुकान के सामने की फोटो" } }
+        ]
+    })
+}
