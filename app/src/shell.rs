@@ -44,6 +44,13 @@ pub fn App() -> impl IntoView {
     // Pages that check a role render completely before the response starts, so a
     // refusal carries its real status code (401/403) instead of a streamed 200.
     let guarded = SsrMode::Async;
+    // Effects run only in the browser: this marks the page once the WASM has hydrated it
+    // (browser tests wait for it; people never see it).
+    Effect::new(|_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
     view! {
         <Title text="Gigforge"/>
         <Router>

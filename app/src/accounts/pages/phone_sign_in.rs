@@ -61,7 +61,7 @@ pub fn CodeSignIn() -> impl IntoView {
             <p class="muted">"We sent a 6-digit code to " <strong>{masked}</strong> ". It is valid for 10 minutes."</p>
             <FormAlert message=general/>
             <ActionForm action=verify>
-                <input type="hidden" name="phone" prop:value=phone/>
+                <input type="hidden" name="phone" value=phone/>
                 <label for="code">"Code"</label>
                 <input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code"
                     pattern="[0-9 ]*" maxlength="7" required aria-describedby="code-error"
@@ -70,7 +70,7 @@ pub fn CodeSignIn() -> impl IntoView {
                 <button type="submit" class="primary" disabled=move || verify.pending().get()>"Sign in"</button>
             </ActionForm>
             <ActionForm action=resend attr:class="inline">
-                <input type="hidden" name="phone" prop:value=phone/>
+                <input type="hidden" name="phone" value=phone/>
                 <button type="submit" class="link-button">"Send a new code"</button>
             </ActionForm>
             <p class="muted small"><a href="/signin">"Use another number"</a></p>

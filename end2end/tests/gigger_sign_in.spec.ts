@@ -1,0 +1,73 @@
+import { test, expect } from '@playwright/test';
+import { freshPhone, hydrated, latestCode, requestCode, signInGigger } from './helpers';
+
+test('a gigger signs in with the code from the SMS and lands on their gigs', async ({ page }) => {
+  await signInGigger(page);
+  await expect(page.getByRole('heading', { name: 'Gigs for you' })).toBeVisible();
+  await expect(page.getByText('Verify kirana shops in Bengaluru')).toBeVisible();
+  await expect(page.getByText('₹45.00')).toBeVisible();
+  await expect(page.locator('.who')).toHaveAttribute('data-role', 'gigger');
+});
+
+test('a wrong code shows an error and the sixth try is refused', async ({ page }) => {
+  const phone = freshPhone();
+  await requestCode(page, phone.typed);
+  const right = await latestCode(phone.e164);
+  const wrong = right === '000000' ? '111111' : '000000';
+  const code = page.getByLabel('Code');
+  const submit = page.getByRole('button', { name: 'Sign in' });
+  for (let left = 4; left >= 0; left--) {
+    await code.fill(wrong);
+    await submit.click();
+    const message = left > 0 ? `That code is not right. ${left} ${left === 1 ? 'try' : 'tries'} left.` : 'that was the last try';
+    await expect(page.locator('#code-error')).toContainText(message);
+  }
+  // Even the right code is refused now: five wrong tries spent this one.
+  await code.fill(right);
+  await submit.click();
+  await expect(page.locator('.form-alert')).toContainText('Too many wrong tries for this code. Ask for a new code.');
+  await expect(page).toHaveURL(/\/signin\/code/);
+});
+
+test('an invalid phone number is explained before anything is sent', async ({ page }) => {
+  await page.goto('/signin');
+  await hydrated(page);
+  await page.getByLabel('Mobile number').fill('12345');
+  await page.getByRole('button', { name: 'Send code' }).click();
+  await expect(page.locator('#phone-error')).toContainText('Enter a 10-digit Indian mobile number');
+  await expect(page).toHaveURL(/\/signin$/);
+});
+
+test('sign-out ends the session on the server', async ({ page, context }) => {
+  await signInGigger(page);
+  const cookie = (await context.cookies()).find((c) => c.name === 'gigforge_session');
+  expect(cookie?.httpOnly).toBe(true);
+  expect(cookie?.sameSite).toBe('Lax');
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByRole('link', { name: 'Sign in', exact: true })).toBeVisible();
+  // Replaying the old cookie gets nothing: the session is gone from the store.
+  const replay = await page.request.get('/gigs', { headers: { cookie: `gigforge_session=${cookie!.value}` } });
+  expect(replay.status()).toBe(401);
+  await page.goto('/gigs');
+  await expect(page.getByRole('heading', { name: 'Please sign in' })).toBeVisible();
+});
+
+test.describe('without JavaScript', () => {
+  test.use({ javaScriptEnabled: false });
+
+  test('the sign-in forms still work', async ({ page }) => {
+    const phone = freshPhone();
+    await page.goto('/signin');
+    await page.getByLabel('Mobile number').fill(phone.typed);
+    await page.getByRole('button', { name: 'Send code' }).click();
+    await expect(page).toHaveURL(/\/signin\/code\?phone=/);
+    await page.getByLabel('Code').fill('999999' === (await latestCode(phone.e164)) ? '888888' : '999999');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.locator('#code-error')).toContainText('That code is not right. 4 tries left.');
+    await page.getByLabel('Code').fill(await latestCode(phone.e164));
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page).toHaveURL(/\/gigs$/);
+    await expect(page.getByRole('heading', { name: 'Gigs for you' })).toBeVisible();
+  });
+});

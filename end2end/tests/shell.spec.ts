@@ -1,0 +1,53 @@
+import { test, expect } from '@playwright/test';
+import { hydrated } from './helpers';
+
+test('the home page renders on the server and hydrates without errors', async ({ page }) => {
+  const problems: string[] = [];
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+  page.on('pageerror', (e) => problems.push(e.message));
+  page.on('requestfailed', (r) => problems.push(`${r.url()} ${r.failure()?.errorText}`));
+  const response = await page.goto('/');
+  expect(response!.status()).toBe(200);
+  expect(await response!.text()).toContain('Gigs you can do on your phone');
+  await hydrated(page);
+  expect(problems).toEqual([]);
+});
+
+test('unknown pages answer 404 with a way back', async ({ page }) => {
+  const response = await page.goto('/no/such/page');
+  expect(response!.status()).toBe(404);
+  await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
+});
+
+test('the app is installable: manifest, icons and a service worker', async ({ page }) => {
+  const manifest = await (await page.request.get('/manifest.webmanifest')).json();
+  expect(manifest.display).toBe('standalone');
+  expect(manifest.start_url).toBeTruthy();
+  expect(manifest.theme_color).toBe('#0b6e4f');
+  for (const size of ['192x192', '512x512']) {
+    const icon = manifest.icons.find((i: { sizes: string }) => i.sizes === size);
+    expect(icon, size).toBeTruthy();
+    const png = await page.request.get(icon.src);
+    expect(png.headers()['content-type']).toContain('image/png');
+  }
+  await page.goto('/');
+  const scope = await page.evaluate(async () => (await navigator.serviceWorker.ready).scope);
+  expect(scope).toMatch(/\/$/);
+});
+
+test('hashed assets are compressed and cached for a year', async ({ page }) => {
+  const html = await (await page.request.get('/')).text();
+  const wasm = html.match(/\/pkg\/gigforge\.[^"]+\.wasm/)![0];
+  const response = await page.request.get(wasm, { headers: { 'accept-encoding': 'gzip, br' } });
+  expect(response.status()).toBe(200);
+  expect(response.headers()['cache-control']).toContain('immutable');
+  expect(['br', 'gzip']).toContain(response.headers()['content-encoding']);
+});
+
+test('writes from another origin are refused', async ({ page }) => {
+  const response = await page.request.post('/api/auth/request_otp', {
+    headers: { origin: 'http://evil.example', 'content-type': 'application/x-www-form-urlencoded' },
+    data: 'phone=9876543210',
+  });
+  expect(response.status()).toBe(403);
+});
