@@ -1,0 +1,164 @@
+//! One-time codes against a real database: single use, expiry, tries, rate limits.
+
+mod common;
+
+use app::accounts::server::otp;
+use app::accounts::{OtpCode, Phone};
+use app::error::AppError;
+use chrono::Duration;
+use sqlx::PgPool;
+
+fn phone() -> Phone {
+    Phone::parse("98765 43210").unwrap()
+}
+
+fn code(text: &str) -> OtpCode {
+    OtpCode::parse(text).unwrap()
+}
+
+fn wrong(right: &str) -> OtpCode {
+    code(if right == "000000" { "111111" } else { "000000" })
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn a_code_signs_in_once_and_creates_the_gigger(pool: PgPool) {
+    let (state, _clock, dir) = common::state(pool.clone());
+    otp::issue(&state, &phone(), "10.0.0.1").await.unwrap();
+    let sent = common::latest_code_in(&dir.0.join("otp.jsonl"), "+919876543210").unwrap();
+
+    let user_id = otp::verify(&state, &phone(), &code(&sent)).await.unwrap();
+    let (role, stored_phone): (String, String) =
+        sqlx::query_as("select role, phone from users where id = $1")
+            .bind(user_id)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!((role.as_str(), stored_phone.as_str()), ("gigger", "+919876543210"));
+
+    let again = otp::verify(&state, &phone(), &code(&sent)).await.unwrap_err();
+    assert_eq!(
+        again.for_field("code").unwrap(),
+        "This code has expired or was already used. Ask for a new code."
+    );
+
+    // Signing in again later finds the same account.
+    otp::issue(&state, &phone(), "10.0.0.1").await.unwrap();
+    let second = common::latest_code_in(&dir.0.join("otp.jsonl"), "+919876543210").unwrap();
+    assert_eq!(otp::verify(&state, &phone(), &code(&second)).await.unwrap(), user_id);
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn the_code_is_stored_only_as_a_hash(pool: PgPool) {
+    let (state, _clock, dir) = common::state(pool.clone());
+    otp::issue(&state, &phone(), "10.0.0.1").await.unwrap();
+    let sent = common::latest_code_in(&dir.0.join("otp.jsonl"), "+919876543210").unwrap();
+    let row: serde_json::Value =
+        sqlx::query_scalar("select to_jsonb(c) from otp_codes c").fetch_one(&pool).await.unwrap();
+    assert!(!row.to_string().contains(&sent), "the plain code is in the row: {row}");
+    assert_eq!(row["code_hash"].as_str().unwrap().len(), 64);
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn a_code_expires_after_ten_minutes(pool: PgPool) {
+    let (state, clock, dir) = common::state(pool);
+    otp::issue(&state, &phone(), "10.0.0.1").await.unwrap();
+    let sent = common::latest_code_in(&dir.0.join("otp.jsonl"), "+919876543210").unwrap();
+    clock.advance(Duration::minutes(10));
+    let err = otp::verify(&state, &phone(), &code(&sent)).await.unwrap_err();
+    assert!(err.for_field("code").unwrap().contains("expired"), "{err:?}");
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn five_wrong_tries_spend_the_code(pool: PgPool) {
+    let (state, _clock, dir) = common::state(pool);
+    otp::issue(&state, &phone(), "10.0.0.1").await.unwrap();
+    let sent = common::latest_code_in(&dir.0.join("otp.jsonl"), "+919876543210").unwrap();
+    let mut messages = Vec::new();
+    for _ in 0..5 {
+        let err = otp::verify(&state, &phone(), &wrong(&sent)).await.unwrap_err();
+        messages.push(err.for_field("code").unwrap());
+    }
+    assert_eq!(messages[0], "That code is not right. 4 tries left.");
+    assert_eq!(messages[3], "That code is not right. 1 try left.");
+    assert!(messages[4].contains("last try"));
+    let sixth = otp::verify(&state, &phone(), &code(&sent)).await.unwrap_err();
+    assert!(matches!(sixth, AppError::TooManyRequests(_)), "{sixth:?}");
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn a_new_code_replaces_the_previous_one(pool: PgPool) {
+    let (state, _clock, dir) = common::state(pool);
+    otp::issue(&state, &phone(), "10.0.0.1").await.unwrap();
+    let first = common::latest_code_in(&dir.0.join("otp.jsonl"), "+919876543210").unwrap();
+    otp::issue(&state, &phone(), "10.0.0.1").await.unwrap();
+    let second = common::latest_code_in(&dir.0.join("otp.jsonl"), "+919876543210").unwrap();
+    if first != second {
+        assert!(otp::verify(&state, &phone(), &code(&first)).await.is_err());
+    }
+    assert!(otp::verify(&state, &phone(), &code(&second)).await.is_ok());
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn five_codes_per_phone_per_hour(pool: PgPool) {
+    let (state, clock, _dir) = common::state(pool);
+    for n in 0..5 {
+        otp::issue(&state, &phone(), &format!("10.0.0.{n}")).await.unwrap();
+        clock.advance(Duration::minutes(1));
+    }
+    let sixth = otp::issue(&state, &phone(), "10.0.0.9").await.unwrap_err();
+    assert_eq!(
+        sixth,
+        AppError::TooManyRequests(
+            "You have asked for 5 codes in the last hour. Try again in 55 minutes.".into()
+        )
+    );
+    // Another phone is not affected; and once the first code leaves the hour, one more is allowed.
+    otp::issue(&state, &Phone::parse("9876500000").unwrap(), "10.0.0.9").await.unwrap();
+    clock.advance(Duration::minutes(56));
+    otp::issue(&state, &phone(), "10.0.0.9").await.unwrap();
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn codes_per_ip_are_limited(pool: PgPool) {
+    let (state, _clock, _dir) = common::state(pool);
+    let limit = state.limits.otp_codes_per_ip_per_hour;
+    for n in 0..limit {
+        let phone = Phone::parse(&format!("98{n:08}")).unwrap();
+        otp::issue(&state, &phone, "203.0.113.7").await.unwrap();
+    }
+    let err = otp::issue(&state, &Phone::parse("9999999999").unwrap(), "203.0.113.7").await.unwrap_err();
+    assert!(matches!(err, AppError::TooManyRequests(ref m) if m.contains("this network")), "{err:?}");
+    otp::issue(&state, &Phone::parse("9999999999").unwrap(), "203.0.113.8").await.unwrap();
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn concurrent_requests_cannot_exceed_the_phone_limit(pool: PgPool) {
+    let (state, _clock, _dir) = common::state(pool.clone());
+    let tasks: Vec<_> = (0..12)
+        .map(|n| {
+            let state = state.clone();
+            tokio::spawn(async move { otp::issue(&state, &phone(), &format!("10.1.0.{n}")).await })
+        })
+        .collect();
+    let mut ok = 0;
+    for task in tasks {
+        if task.await.unwrap().is_ok() {
+            ok += 1;
+        }
+    }
+    assert_eq!(ok, 5);
+    let stored: i64 = sqlx::query_scalar("select count(*) from otp_codes").fetch_one(&pool).await.unwrap();
+    assert_eq!(stored, 5);
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn disabled_giggers_cannot_sign_in(pool: PgPool) {
+    let (state, _clock, dir) = common::state(pool.clone());
+    sqlx::query("insert into users (role, phone, disabled_at) values ('gigger', '+919876543210', now())")
+        .execute(&pool)
+        .await
+        .unwrap();
+    otp::issue(&state, &phone(), "10.0.0.1").await.unwrap();
+    let sent = common::latest_code_in(&dir.0.join("otp.jsonl"), "+919876543210").unwrap();
+    assert_eq!(otp::verify(&state, &phone(), &code(&sent)).await.unwrap_err(), AppError::Forbidden);
+}
