@@ -158,6 +158,24 @@ pub mod server {
         out
     }
 
+    /// Logs an unexpected failure with its cause chain and returns the opaque error.
+    pub fn internal(context: &str, err: impl std::fmt::Display) -> AppError {
+        tracing::error!(error = %err, "{context}");
+        AppError::Internal
+    }
+
+    impl From<sqlx::Error> for AppError {
+        fn from(err: sqlx::Error) -> Self {
+            internal("database error", err)
+        }
+    }
+
+    impl From<tower_sessions::session::Error> for AppError {
+        fn from(err: tower_sessions::session::Error) -> Self {
+            internal("session store error", err)
+        }
+    }
+
     #[cfg(test)]
     mod tests {
         use super::*;
@@ -177,24 +195,6 @@ pub mod server {
                 url,
                 "/signin/code?phone=%2B919876543210&error=That%20code%20is%20not%20right.%204%20tries%20left.&field=code"
             );
-        }
-    }
-
-    /// Logs an unexpected failure with its cause chain and returns the opaque error.
-    pub fn internal(context: &str, err: impl std::fmt::Display) -> AppError {
-        tracing::error!(error = %err, "{context}");
-        AppError::Internal
-    }
-
-    impl From<sqlx::Error> for AppError {
-        fn from(err: sqlx::Error) -> Self {
-            internal("database error", err)
-        }
-    }
-
-    impl From<tower_sessions::session::Error> for AppError {
-        fn from(err: tower_sessions::session::Error) -> Self {
-            internal("session store error", err)
         }
     }
 }

@@ -40,7 +40,7 @@ mod tests {
         assert_eq!(Paise(0).to_string(), "₹0.00");
         assert_eq!(Paise(5).to_string(), "₹0.05");
         assert_eq!(Paise(4_500).to_string(), "₹45.00");
-        assert_eq!(Paise(123_456_50).to_string(), "₹1,23,456.50");
+        assert_eq!(Paise(12_345_650).to_string(), "₹1,23,456.50");
         assert_eq!(Paise(1_000_000_000).to_string(), "₹1,00,00,000.00");
         assert_eq!(Paise(-250).to_string(), "-₹2.50");
     }

@@ -22,10 +22,13 @@ use Who::*;
 const EVERYONE: &[Who] = &[Anonymous, Gigger, Manager, Reviewer, Customer, Admin];
 const SIGNED_IN: &[Who] = &[Gigger, Manager, Reviewer, Customer, Admin];
 
+/// (path, form fields, who may call it)
+type MatrixEntry = (&'static str, Vec<(&'static str, String)>, &'static [Who]);
+
 /// Every server function, a valid request body for it, and who may call it. A new
 /// server function fails `every_server_function_is_in_the_matrix` until it is listed.
 /// `sign_out` comes last because it ends the caller's session.
-fn matrix(who: Who) -> Vec<(&'static str, Vec<(&'static str, String)>, &'static [Who])> {
+fn matrix(who: Who) -> Vec<MatrixEntry> {
     let n = who as usize;
     vec![
         ("/api/auth/current_user", vec![], EVERYONE),

@@ -120,10 +120,10 @@ impl TestApp {
 pub fn latest_code_in(file: &std::path::Path, phone: &str) -> Option<String> {
     let text = std::fs::read_to_string(file).ok()?;
     text.lines()
+        .rev()
         .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
         .filter(|entry| entry["phone"] == phone)
-        .filter_map(|entry| entry["code"].as_str().map(str::to_string))
-        .last()
+        .find_map(|entry| entry["code"].as_str().map(str::to_string))
 }
 
 /// The demo users (known passwords) for tests that need every role.
