@@ -79,24 +79,26 @@ WRAP
   chmod +x "$bin"
 }
 
-postgres() {
-  if command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then return; fi
+# Installs a Debian package when we may (root with apt); otherwise says what to install.
+apt_install_or_explain() {
+  local package=$1 why=$2
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    say "installing PostgreSQL with apt"
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+    say "installing $package with apt ($why)"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$package" >/dev/null
   else
-    die "PostgreSQL server binaries not found: install them (sudo apt-get install postgresql) or set DATABASE_URL"
+    die "$why: install it (sudo apt-get install $package)"
   fi
 }
 
+postgres() {
+  if command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then return; fi
+  [ -n "${DATABASE_URL:-}" ] && return
+  apt_install_or_explain postgresql "PostgreSQL server binaries not found (or set DATABASE_URL)"
+}
+
 chromium() {
-  if [ -x /usr/bin/chromium ]; then return; fi
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    say "installing Debian's chromium for the browser tests"
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
-  else
-    die "/usr/bin/chromium not found: install it (sudo apt-get install chromium)"
-  fi
+  [ -x /usr/bin/chromium ] && return
+  apt_install_or_explain chromium "/usr/bin/chromium is needed for the browser tests"
 }
 
 playwright() {

@@ -22,6 +22,15 @@ pub enum Command {
     Serve(ServeArgs),
     /// Apply database migrations and exit.
     Migrate,
+    /// Create an admin account with a temporary password (for a new installation).
+    CreateAdmin {
+        /// The admin's email address (their sign-in).
+        #[arg(long)]
+        email: String,
+        /// The name shown for them.
+        #[arg(long)]
+        name: String,
+    },
     /// Load the demo data (users, an organisation, a live job with 50 units).
     Seed {
         /// Do nothing when the database already has users.

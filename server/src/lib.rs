@@ -1,6 +1,7 @@
 //! The `gigforge` server: configuration, database set-up, the axum router around the
 //! Leptos app, demo data, and the serve loop. `main.rs` only dispatches subcommands.
 
+pub mod admin;
 pub mod config;
 pub mod db;
 pub mod router;

@@ -12,6 +12,9 @@ async fn main() -> ExitCode {
         Some(Command::Serve(args)) => server::serve::run(database_url, args).await,
         Some(Command::Migrate) => server::serve::migrate_only(database_url).await,
         Some(Command::Seed { if_empty }) => server::seed::run(database_url, if_empty).await,
+        Some(Command::CreateAdmin { email, name }) => {
+            server::admin::create_admin(database_url, &email, &name).await
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -128,3 +128,16 @@ async fn bad_account_details_point_at_their_field_and_save_nothing(pool: PgPool)
     let after: i64 = sqlx::query_scalar("select count(*) from users").fetch_one(&pool).await.unwrap();
     assert_eq!(before, after);
 }
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn the_first_admin_comes_from_the_command_line(pool: PgPool) {
+    let (state, _clock, _dir) = common::state(pool.clone());
+    let (id, temporary) = server::admin::insert_admin(&pool, "Root@Example.com", "Root").await.unwrap();
+    assert_eq!(sign_in::check_password(&state, "root@example.com", &temporary, "ip").await.unwrap(), id);
+    let user = app::accounts::server::users::active_by_id(&pool, id).await.unwrap().unwrap();
+    assert_eq!((user.role, user.must_change_password), (Role::Admin, true));
+    let again = server::admin::insert_admin(&pool, "root@example.com", "Root").await.unwrap_err();
+    assert_eq!(again.to_string(), "an account with the email root@example.com already exists");
+    let bad = server::admin::insert_admin(&pool, "root", "Root").await.unwrap_err();
+    assert!(bad.to_string().starts_with("--email:"), "{bad}");
+}
