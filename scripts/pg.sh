@@ -49,7 +49,12 @@ init() {
   local pwfile
   pwfile=$(mktemp)
   password > "$pwfile"
-  if [ "$(id -u)" = 0 ]; then chown postgres "$PGDATA" "$pwfile"; fi
+  if [ "$(id -u)" = 0 ]; then
+    chown postgres "$PGDATA" "$pwfile"
+    # Every parent directory must let the postgres user through (e.g. /root is 0700).
+    runuser -u postgres -- test -x "$PGDATA" \
+      || die "the postgres user cannot reach $PGDATA: clone the repository outside /root (or any private directory), or set DATABASE_URL"
+  fi
   chmod 700 "$PGDATA"
   as_db_user "$(pg_bin initdb)" -D "$PGDATA" -U "$PG_USER" --pwfile="$pwfile" \
     --auth-local=scram-sha-256 --auth-host=scram-sha-256 -E UTF8 --locale=C.UTF-8 >/dev/null \

@@ -4,7 +4,7 @@
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
-#[derive(Debug, Parser)]
+#[derive(Parser)]
 #[command(name = "gigforge", version, about = "Gigforge: the gig-work platform")]
 pub struct Cli {
     #[command(subcommand)]
@@ -16,7 +16,7 @@ pub struct Cli {
     pub log_format: LogFormat,
 }
 
-#[derive(Debug, Subcommand)]
+#[derive(Subcommand)]
 pub enum Command {
     /// Serve the web app and API (the default).
     Serve(ServeArgs),
@@ -45,14 +45,16 @@ pub enum LogFormat {
     Json,
 }
 
-#[derive(Debug, Clone, Args)]
+/// No Debug: it would print the database password.
+#[derive(Clone, Args)]
 pub struct DatabaseArgs {
     /// PostgreSQL connection URL, e.g. postgres://user:password@127.0.0.1:5432/gigforge
     #[arg(long, env = "DATABASE_URL", hide_env_values = true, global = true)]
     pub database_url: Option<String>,
 }
 
-#[derive(Debug, Clone, Args)]
+/// No Debug: it would print the session secret and the gateway token.
+#[derive(Clone, Args)]
 pub struct ServeArgs {
     /// Address to listen on. Keep 127.0.0.1 behind a reverse proxy.
     #[arg(long, env = "HOST", default_value = "127.0.0.1")]
@@ -102,6 +104,16 @@ impl ServeArgs {
             serve: ServeArgs,
         }
         Only::parse_from(["gigforge"]).serve
+    }
+
+    /// Codes printed to the log are for development; a server reached over https is not.
+    pub fn check_otp_sink_for_production(&self) -> Result<(), String> {
+        if self.otp_sink == "log" && self.secure_cookies() {
+            return Err("OTP_SINK=log prints sign-in codes to the log and is for development only; \
+                 with an https PUBLIC_URL set OTP_SINK=http (and SMS_GATEWAY_URL, SMS_GATEWAY_TOKEN)"
+                .to_string());
+        }
+        Ok(())
     }
 
     pub fn secure_cookies(&self) -> bool {

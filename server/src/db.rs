@@ -16,7 +16,10 @@ pub async fn connect(database_url: Option<&str>) -> Result<PgPool, StartupError>
         )
     })?;
     let options = PgConnectOptions::from_str(url)
-        .map_err(|e| StartupError(format!("DATABASE_URL is not a valid PostgreSQL URL: {e}")))?;
+        .map_err(|e| StartupError(format!("DATABASE_URL is not a valid PostgreSQL URL: {e}")))?
+        // The session store compares `now() at time zone 'utc'` with timestamptz: only
+        // right when the connection's time zone is UTC.
+        .options([("timezone", "UTC")]);
     PgPoolOptions::new()
         .max_connections(20)
         .acquire_timeout(Duration::from_secs(5))

@@ -60,11 +60,9 @@ pub fn build(state: AppState, settings: HttpSettings) -> Router {
         .layer(middleware::from_fn(cache_headers))
         .layer(middleware::from_fn(move |req, next| client_ip(trust_forwarded_for, req, next)))
         .layer(CompressionLayer::new())
-        .layer(
-            TraceLayer::new_for_http()
-                .make_span_with(request_span)
-                .on_response(DefaultOnResponse::new().level(tracing::Level::INFO).latency_unit(LatencyUnit::Millis)),
-        )
+        .layer(TraceLayer::new_for_http().make_span_with(request_span).on_response(
+            DefaultOnResponse::new().level(tracing::Level::INFO).latency_unit(LatencyUnit::Millis),
+        ))
         .with_state(state)
 }
 
@@ -155,7 +153,11 @@ async fn cache_headers(request: Request, next: Next) -> Response {
 /// whatever the client claimed).
 async fn client_ip(trust_forwarded_for: bool, mut request: Request, next: Next) -> Response {
     let forwarded = trust_forwarded_for
-        .then(|| request.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok()))
+        // The last X-Forwarded-For line: proxies that add a line rather than merge
+        // leave any client-forged line before theirs.
+        .then(|| {
+            request.headers().get_all("x-forwarded-for").iter().next_back().and_then(|v| v.to_str().ok())
+        })
         .flatten()
         .and_then(|list| list.rsplit(',').next())
         .map(|ip| ip.trim().to_string())

@@ -80,6 +80,7 @@ pub fn leptos_options(site_root: &str, addr: std::net::SocketAddr) -> LeptosOpti
 }
 
 pub fn app_state(pool: PgPool, args: &ServeArgs, secret: &Secret) -> Result<AppState, StartupError> {
+    args.check_otp_sink_for_production().map_err(StartupError)?;
     let otp_sender = app::accounts::server::otp_sender::from_config(
         &args.otp_sink,
         args.sms_gateway_url.clone(),

@@ -198,18 +198,23 @@ async fn a_tampered_session_cookie_is_ignored(pool: PgPool) {
     let (email, password) = common::demo_password("admin");
     let signed_in = app.call(&client, "/api/auth/sign_in", &[("email", email), ("password", password)]).await;
     let cookie = session_cookie(&signed_in).unwrap();
-    let value = cookie.split(';').next().unwrap().trim_start_matches("gigforge_session=");
-    // A signed cookie is base64(HMAC) (44 characters) followed by the session id:
-    // keep the signature, swap the id for one the server never issued.
-    let (signature, _id) = value.split_at(44);
-    let forged = format!("gigforge_session={signature}AAAAAAAAAAAAAAAAAAAAAA");
-    let response = reqwest::Client::new()
-        .post(app.url("/api/admin/list_users"))
-        .header("cookie", forged)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 401);
+    let value = cookie.split(';').next().unwrap().trim_start_matches("gigforge_session=").to_string();
+    let list_users = |cookie_value: String| {
+        reqwest::Client::new()
+            .post(app.url("/api/admin/list_users"))
+            .header("cookie", format!("gigforge_session={cookie_value}"))
+            .send()
+    };
+    // The genuine cookie works...
+    assert_eq!(list_users(value.clone()).await.unwrap().status(), 200);
+    // ...but a signed cookie is base64(HMAC) (44 characters) followed by the session id:
+    // the real id without its signature, or with a forged one, is refused.
+    let (signature, id) = value.split_at(44);
+    assert_eq!(list_users(id.to_string()).await.unwrap().status(), 401);
+    let mut forged = signature.as_bytes().to_vec();
+    forged[0] = if forged[0] == b'A' { b'B' } else { b'A' };
+    let forged = format!("{}{id}", String::from_utf8(forged).unwrap());
+    assert_eq!(list_users(forged).await.unwrap().status(), 401);
 }
 
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
@@ -281,4 +286,31 @@ async fn a_form_posted_without_javascript_returns_to_the_form_with_its_error(poo
     let location = response.headers()["location"].to_str().unwrap();
     assert!(location.starts_with("/signin?error=Enter%20a%2010-digit"), "{location}");
     assert!(location.ends_with("&field=phone"), "{location}");
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn changing_the_password_ends_the_users_other_sessions(pool: PgPool) {
+    common::seed_demo(&pool).await;
+    let app = common::spawn(pool).await;
+    let (email, password) = common::demo_password("manager");
+    let laptop = app.client();
+    let phone = app.client();
+    app.sign_in_password(&laptop, email, password).await;
+    app.sign_in_password(&phone, email, password).await;
+    assert_eq!(app.call(&phone, "/api/jobs/list", &[]).await.status(), 200);
+    let new_password = "another long passphrase";
+    let changed = app
+        .call(
+            &laptop,
+            "/api/auth/change_password",
+            &[
+                ("current_password", password),
+                ("new_password", new_password),
+                ("confirm_password", new_password),
+            ],
+        )
+        .await;
+    assert_eq!(changed.status(), 200, "{}", changed.text().await.unwrap());
+    assert_eq!(app.call(&laptop, "/api/jobs/list", &[]).await.status(), 200, "the changing session stays");
+    assert_eq!(app.call(&phone, "/api/jobs/list", &[]).await.status(), 401, "the other session ends");
 }

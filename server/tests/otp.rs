@@ -162,3 +162,20 @@ async fn disabled_giggers_cannot_sign_in(pool: PgPool) {
     let sent = common::latest_code_in(&dir.0.join("otp.jsonl"), "+919876543210").unwrap();
     assert_eq!(otp::verify(&state, &phone(), &code(&sent)).await.unwrap_err(), AppError::Forbidden);
 }
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn a_code_that_could_not_be_sent_is_not_kept(pool: PgPool) {
+    let (mut state, _clock, _dir) = common::state(pool.clone());
+    // A gateway address where nothing listens.
+    let closed = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap().local_addr().unwrap();
+    state.otp_sender = app::accounts::server::otp_sender::from_config(
+        "http",
+        Some(format!("http://{closed}/send")),
+        Some("token".into()),
+    )
+    .unwrap();
+    let err = otp::issue(&state, &phone(), "10.0.0.1").await.unwrap_err();
+    assert!(matches!(err, AppError::Unavailable(_)), "{err:?}");
+    let stored: i64 = sqlx::query_scalar("select count(*) from otp_codes").fetch_one(&pool).await.unwrap();
+    assert_eq!(stored, 0, "a failed SMS must not count against the phone's limit");
+}

@@ -141,3 +141,28 @@ async fn the_first_admin_comes_from_the_command_line(pool: PgPool) {
     let bad = server::admin::insert_admin(&pool, "root", "Root").await.unwrap_err();
     assert!(bad.to_string().starts_with("--email:"), "{bad}");
 }
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn concurrent_guesses_cannot_exceed_the_failure_limit(pool: PgPool) {
+    common::seed_demo(&pool).await;
+    let (state, _clock, _dir) = common::state(pool);
+    let (email, _password) = common::demo_password("admin");
+    let guesses: Vec<_> = (0..16)
+        .map(|n| {
+            let state = state.clone();
+            tokio::spawn(async move {
+                sign_in::check_password(&state, email, &format!("guess number {n}"), "ip").await
+            })
+        })
+        .collect();
+    let mut wrong = 0;
+    let mut refused = 0;
+    for guess in guesses {
+        match guess.await.unwrap().unwrap_err() {
+            AppError::Invalid { .. } => wrong += 1,
+            AppError::TooManyRequests(_) => refused += 1,
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert_eq!((wrong, refused), (10, 6), "exactly the limit's worth of guesses were checked");
+}

@@ -43,7 +43,7 @@ pub async fn verify_otp(phone: String, code: String) -> Result<(), AppError> {
         let phone = Phone::parse(&phone).map_err(|e| AppError::invalid("phone", e.to_string()))?;
         let code = OtpCode::parse(&code).map_err(|m| AppError::invalid("code", m))?;
         let user_id = otp::verify(&state, &phone, &code).await?;
-        auth::start_session(user_id).await?;
+        auth::start_session(&state, user_id).await?;
         leptos_axum::redirect(Role::Gigger.home_path());
         Ok(())
     })
@@ -56,7 +56,7 @@ pub async fn password_sign_in(email: String, password: String) -> Result<(), App
     respond(async move {
         let state = AppState::from_context()?;
         let user_id = sign_in::check_password(&state, &email, &password, &auth::client_ip()).await?;
-        auth::start_session(user_id).await?;
+        auth::start_session(&state, user_id).await?;
         let user = users::active_by_id(&state.pool, user_id).await?.ok_or(AppError::Unauthenticated)?;
         let next = if user.must_change_password { "/account/password" } else { user.role.home_path() };
         leptos_axum::redirect(next);
@@ -76,7 +76,7 @@ pub async fn change_password(
         let (state, user) = auth::require_signed_in_even_with_temporary_password().await?;
         sign_in::change_password(&state, &user, &current_password, &new_password, &confirm_password).await?;
         // A new session id after a credential change, as at sign-in.
-        auth::start_session(user.id).await?;
+        auth::start_session(&state, user.id).await?;
         leptos_axum::redirect(user.role.home_path());
         Ok(())
     })

@@ -52,13 +52,24 @@ pub struct UserSummary {
 }
 
 /// What an admin sees once, right after creating an account.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CreatedUser {
     pub id: i64,
     pub email: String,
     pub role: Role,
     /// Shown once to the admin to hand over; the user must change it at first sign-in.
     pub temporary_password: String,
+}
+
+impl std::fmt::Debug for CreatedUser {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreatedUser")
+            .field("id", &self.id)
+            .field("email", &self.email)
+            .field("role", &self.role)
+            .field("temporary_password", &"[redacted]")
+            .finish()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -66,6 +66,7 @@ pub async fn live_gig_cards(pool: &PgPool) -> Result<Vec<GigCard>, sqlx::Error> 
         "select j.id, j.title, j.pay_paise,
                 (select count(*) from units u where u.job_id = j.id and u.status = 'open') as open
          from jobs j where j.status = 'live'
+           and exists (select 1 from units u where u.job_id = j.id and u.status = 'open')
          order by j.pay_paise desc, j.id limit 50",
     )
     .fetch_all(pool)

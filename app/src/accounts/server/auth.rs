@@ -8,22 +8,27 @@ use crate::state::AppState;
 use tower_sessions::Session;
 
 const USER_ID_KEY: &str = "user_id";
+const SESSION_VERSION_KEY: &str = "session_version";
 
 async fn session() -> Result<Session, AppError> {
     leptos_axum::extract::<Session>().await.map_err(|e| internal("session layer missing", e))
 }
 
-/// The signed-in user, if any. A session whose account was disabled or removed is ended.
+/// The signed-in user, if any. A session whose account was disabled or removed, or
+/// whose password changed since it started (elsewhere), is ended.
 pub async fn current_user(state: &AppState) -> Result<Option<SignedInUser>, AppError> {
     let session = session().await?;
     let Some(id) = session.get::<i64>(USER_ID_KEY).await? else {
         return Ok(None);
     };
-    let user = users::active_by_id(&state.pool, id).await?;
-    if user.is_none() {
-        session.flush().await?;
+    let started_under = session.get::<i32>(SESSION_VERSION_KEY).await?;
+    match users::active_with_session_version(&state.pool, id).await? {
+        Some((user, version)) if Some(version) == started_under => Ok(Some(user)),
+        _ => {
+            session.flush().await?;
+            Ok(None)
+        }
     }
-    Ok(user)
 }
 
 /// The signed-in user if their role is one of `roles`; otherwise 401 (nobody signed
@@ -49,10 +54,13 @@ pub async fn require_signed_in_even_with_temporary_password() -> Result<(AppStat
 }
 
 /// Starts a session for `user_id` under a fresh session id (no session fixation).
-pub async fn start_session(user_id: i64) -> Result<(), AppError> {
+pub async fn start_session(state: &AppState, user_id: i64) -> Result<(), AppError> {
+    let (_, version) =
+        users::active_with_session_version(&state.pool, user_id).await?.ok_or(AppError::Unauthenticated)?;
     let session = session().await?;
     session.cycle_id().await?;
     session.insert(USER_ID_KEY, user_id).await?;
+    session.insert(SESSION_VERSION_KEY, version).await?;
     Ok(())
 }
 

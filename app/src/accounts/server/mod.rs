@@ -6,4 +6,5 @@ pub mod otp;
 pub mod otp_sender;
 pub mod passwords;
 pub mod sign_in;
+pub mod throttle;
 pub mod users;

@@ -3,7 +3,7 @@
 //! after 5 wrong tries; a new code replaces the previous one. Issuing is limited per
 //! phone and per IP with row locks, so the limits hold across any number of processes.
 
-use super::{audit, users};
+use super::{audit, throttle, users};
 use crate::accounts::{OtpCode, Phone};
 use crate::error::{server::internal, AppError};
 use crate::state::AppState;
@@ -11,7 +11,6 @@ use chrono::{DateTime, Duration, Utc};
 use hmac::{Hmac, Mac};
 use rand::Rng;
 use sha2::Sha256;
-use sqlx::PgConnection;
 
 type HmacSha256 = Hmac<Sha256>;
 
@@ -27,35 +26,24 @@ fn new_code() -> String {
     format!("{:06}", rand::rngs::OsRng.gen_range(0..1_000_000u32))
 }
 
-/// Serialises issuing per phone and per IP: the rows are locked until commit, so two
-/// processes cannot both see "4 codes this hour" and both send a fifth.
-async fn lock_throttle_keys(conn: &mut PgConnection, keys: &[String]) -> Result<(), sqlx::Error> {
-    sqlx::query("insert into otp_throttle_keys (key) select unnest($1::text[]) on conflict do nothing")
-        .bind(keys)
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query("select key from otp_throttle_keys where key = any($1) order by key for update")
-        .bind(keys)
-        .fetch_all(&mut *conn)
-        .await?;
-    Ok(())
-}
-
 /// Minutes until the oldest code in the last hour leaves the window.
 fn minutes_until_window_frees(oldest: DateTime<Utc>, now: DateTime<Utc>) -> i64 {
     let frees_at = oldest + Duration::hours(1);
     ((frees_at - now).num_seconds() + 59).div_euclid(60).max(1)
 }
 
-/// Creates a code for `phone` and sends it. Refuses when the phone or the IP has
-/// asked for too many codes in the last hour. The code is committed only if sending
-/// succeeded, so a failed SMS does not count against the gigger.
+/// Creates a code for `phone` and sends it. Refuses when the phone or the IP (IPv6: its
+/// /64) has asked for too many codes in the last hour. The code is stored first (under
+/// short row locks), then sent with no transaction open; if sending fails the code is
+/// deleted again, so a failed SMS does not count against the gigger.
 pub async fn issue(state: &AppState, phone: &Phone, client_ip: &str) -> Result<(), AppError> {
     let now = state.clock.now();
     let limits = state.limits;
     let window_start = now - Duration::hours(1);
+    let client_ip = throttle::ip_key(client_ip);
+    let client_ip = client_ip.as_str();
     let mut tx = state.pool.begin().await?;
-    lock_throttle_keys(&mut tx, &[format!("ip:{client_ip}"), format!("phone:{phone}")]).await?;
+    throttle::lock_keys(&mut tx, &[format!("ip:{client_ip}"), format!("phone:{phone}")]).await?;
 
     let (phone_count, oldest): (i64, Option<DateTime<Utc>>) = sqlx::query_as(
         "select count(*), min(created_at) from otp_codes where phone = $1 and created_at > $2",
@@ -84,23 +72,26 @@ pub async fn issue(state: &AppState, phone: &Phone, client_ip: &str) -> Result<(
 
     let code = new_code();
     let code_hash = hex::encode(code_mac(&state.secrets.otp_pepper, phone, &code).finalize().into_bytes());
-    sqlx::query(
+    let (code_id,): (i64,) = sqlx::query_as(
         "insert into otp_codes (phone, code_hash, requested_ip, created_at, expires_at)
-         values ($1, $2, $3, $4, $5)",
+         values ($1, $2, $3, $4, $5) returning id",
     )
     .bind(phone.as_str())
     .bind(code_hash)
     .bind(client_ip)
     .bind(now)
     .bind(now + Duration::minutes(limits.otp_valid_minutes))
-    .execute(&mut *tx)
+    .fetch_one(&mut *tx)
     .await?;
-
-    state.otp_sender.send(phone, &code).await.map_err(|e| {
-        tracing::error!(error = %e, phone = %phone.masked(), "sending a sign-in code failed");
-        AppError::Unavailable("We could not send the SMS just now. Please try again in a minute.".to_string())
-    })?;
     tx.commit().await?;
+
+    if let Err(e) = state.otp_sender.send(phone, &code).await {
+        tracing::error!(error = %e, phone = %phone.masked(), "sending a sign-in code failed");
+        sqlx::query("delete from otp_codes where id = $1").bind(code_id).execute(&state.pool).await?;
+        return Err(AppError::Unavailable(
+            "We could not send the SMS just now. Please try again in a minute.".to_string(),
+        ));
+    }
     tracing::info!(phone = %phone.masked(), "sign-in code sent");
     Ok(())
 }
@@ -122,7 +113,7 @@ pub async fn verify(state: &AppState, phone: &Phone, code: &OtpCode) -> Result<i
     let mut tx = state.pool.begin().await?;
     let latest: Option<LatestCode> = sqlx::query_as(
         "select id, code_hash, expires_at, failed_attempts, consumed_at from otp_codes
-         where phone = $1 order by created_at desc, id desc limit 1 for update",
+         where phone = $1 order by id desc limit 1 for update",
     )
     .bind(phone.as_str())
     .fetch_optional(&mut *tx)
@@ -183,10 +174,11 @@ pub async fn verify(state: &AppState, phone: &Phone, code: &OtpCode) -> Result<i
 /// Deletes codes nobody can use any more (older than a day: past expiry and the
 /// rate-limit window). Run periodically by the server.
 pub async fn delete_stale(pool: &sqlx::PgPool, now: DateTime<Utc>) -> Result<u64, sqlx::Error> {
-    let done = sqlx::query("delete from otp_codes where created_at < $1")
-        .bind(now - Duration::days(1))
-        .execute(pool)
-        .await?;
+    let day_ago = now - Duration::days(1);
+    let done = sqlx::query("delete from otp_codes where created_at < $1").bind(day_ago).execute(pool).await?;
+    // Failures older than the 15-minute window and lock rows nobody used for a day.
+    sqlx::query("delete from password_failures where at < $1").bind(day_ago).execute(pool).await?;
+    sqlx::query("delete from otp_throttle_keys where last_used_at < $1").bind(day_ago).execute(pool).await?;
     Ok(done.rows_affected())
 }
 

@@ -2,7 +2,7 @@
 //! a password, and an admin creating an account with a temporary password. These take
 //! `&AppState` and plain values so integration tests can call them directly.
 
-use super::{audit, passwords, users};
+use super::{audit, passwords, throttle, users};
 use crate::accounts::{CreatedUser, DisplayName, Email, NewPassword, Role, SignedInUser};
 use crate::error::AppError;
 use crate::state::AppState;
@@ -11,7 +11,9 @@ use chrono::Duration;
 const WRONG_CREDENTIALS: &str = "Email or password is not right.";
 
 /// Checks an email and password; returns the user id. Ten failures for one email in
-/// 15 minutes lock sign-in for that email until the window passes.
+/// 15 minutes lock sign-in for that email until the window passes. Each attempt is
+/// counted (as a failure, under a row lock on the email) before the password is checked
+/// and uncounted on success, so concurrent guesses cannot slip past the limit.
 pub async fn check_password(
     state: &AppState,
     email: &str,
@@ -23,23 +25,33 @@ pub async fn check_password(
         return Err(AppError::invalid("password", "Enter your password."));
     }
     let now = state.clock.now();
+    let mut tx = state.pool.begin().await?;
+    throttle::lock_keys(&mut tx, &[format!("password:{}", email.as_str())]).await?;
     let (failures,): (i64,) =
         sqlx::query_as("select count(*) from password_failures where email = $1 and at > $2")
             .bind(email.as_str())
             .bind(now - Duration::minutes(15))
-            .fetch_one(&state.pool)
+            .fetch_one(&mut *tx)
             .await?;
     if failures >= state.limits.password_failures_per_15_minutes {
         return Err(AppError::TooManyRequests(
             "Too many failed sign-ins for this email. Try again in 15 minutes.".to_string(),
         ));
     }
+    sqlx::query("insert into password_failures (email, ip, at) values ($1, $2, $3)")
+        .bind(email.as_str())
+        .bind(client_ip)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+
     let account = users::password_account_by_email(&state.pool, &email).await?;
     let stored = account.as_ref().map(|a| a.password_hash.clone());
     let matches = passwords::verify(stored, password).await?;
-    let mut tx = state.pool.begin().await?;
     match account {
         Some(account) if matches => {
+            let mut tx = state.pool.begin().await?;
             sqlx::query("delete from password_failures where email = $1")
                 .bind(email.as_str())
                 .execute(&mut *tx)
@@ -56,16 +68,7 @@ pub async fn check_password(
             tx.commit().await?;
             Ok(account.id)
         }
-        _ => {
-            sqlx::query("insert into password_failures (email, ip, at) values ($1, $2, $3)")
-                .bind(email.as_str())
-                .bind(client_ip)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-            tx.commit().await?;
-            Err(AppError::invalid("password", WRONG_CREDENTIALS))
-        }
+        _ => Err(AppError::invalid("password", WRONG_CREDENTIALS)),
     }
 }
 

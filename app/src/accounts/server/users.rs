@@ -23,6 +23,20 @@ impl UserRow {
     }
 }
 
+/// The active user with this id and their session version (see migration 0004).
+pub async fn active_with_session_version(
+    pool: &PgPool,
+    id: i64,
+) -> Result<Option<(SignedInUser, i32)>, sqlx::Error> {
+    let row: Option<(i32,)> =
+        sqlx::query_as("select session_version from users where id = $1 and disabled_at is null")
+            .bind(id)
+            .fetch_optional(pool)
+            .await?;
+    let Some((version,)) = row else { return Ok(None) };
+    Ok(active_by_id(pool, id).await?.map(|user| (user, version)))
+}
+
 /// The active (not disabled) user with this id.
 pub async fn active_by_id(pool: &PgPool, id: i64) -> Result<Option<SignedInUser>, sqlx::Error> {
     let row: Option<UserRow> = sqlx::query_as(
@@ -93,12 +107,15 @@ pub async fn set_password(
     password_hash: &str,
     must_change: bool,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("update users set password_hash = $2, must_change_password = $3 where id = $1")
-        .bind(id)
-        .bind(password_hash)
-        .bind(must_change)
-        .execute(conn)
-        .await?;
+    sqlx::query(
+        "update users set password_hash = $2, must_change_password = $3,
+                session_version = session_version + 1 where id = $1",
+    )
+    .bind(id)
+    .bind(password_hash)
+    .bind(must_change)
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
