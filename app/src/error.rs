@@ -81,9 +81,14 @@ pub mod server {
     //! Server half: status codes on the response, and conversions that log the cause.
     use super::AppError;
 
+    /// Session key of the error a plain HTML form post left for its page to show.
+    pub const FORM_ERROR_KEY: &str = "form_error";
+
     /// Runs a server function body; on error, sets the response status to match it.
     /// A plain HTML form post (no JavaScript yet) is instead sent back to the form's
-    /// page with `?error=…&field=…`, which the page shows: forms work before hydration.
+    /// page, with the error kept in the session for that page to show once
+    /// (`ui::api::take_form_error`): forms work before hydration. The message never
+    /// travels in the URL, where anyone could write a link that shows their own text.
     pub async fn respond<T>(
         body: impl std::future::Future<Output = Result<T, AppError>>,
     ) -> Result<T, AppError> {
@@ -104,8 +109,15 @@ pub mod server {
                 return None;
             }
             let referer = parts.headers.get(header::REFERER)?.to_str().ok()?;
-            Some(with_error_query(local_path(referer)?, err))
+            Some(local_path(referer)?.to_string())
         });
+        let back_to_form = match back_to_form {
+            Some(url) => match leptos_axum::extract::<tower_sessions::Session>().await {
+                Ok(session) if session.insert(FORM_ERROR_KEY, err).await.is_ok() => Some(url),
+                _ => None,
+            },
+            None => None,
+        };
         match back_to_form.and_then(|url| HeaderValue::from_str(&url).ok()) {
             Some(location) => {
                 options.insert_header(header::LOCATION, location);
@@ -125,37 +137,6 @@ pub mod server {
         let after_scheme = url.split_once("://").map(|(_, rest)| rest)?;
         let path = &after_scheme[after_scheme.find('/')?..];
         (!path.starts_with("//")).then_some(path)
-    }
-
-    fn with_error_query(path: &str, err: &AppError) -> String {
-        let (base, query) = path.split_once('?').unwrap_or((path, ""));
-        let kept: Vec<&str> = query
-            .split('&')
-            .filter(|p| !p.is_empty() && !p.starts_with("error=") && !p.starts_with("field="))
-            .collect();
-        let mut url = format!("{base}?");
-        for pair in kept {
-            url.push_str(pair);
-            url.push('&');
-        }
-        url.push_str("error=");
-        url.push_str(&percent_encode(&err.to_string()));
-        if let AppError::Invalid { field, .. } = err {
-            url.push_str("&field=");
-            url.push_str(&percent_encode(field));
-        }
-        url
-    }
-
-    fn percent_encode(text: &str) -> String {
-        let mut out = String::with_capacity(text.len() * 3);
-        for byte in text.bytes() {
-            match byte {
-                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(byte as char),
-                _ => out.push_str(&format!("%{byte:02X}")),
-            }
-        }
-        out
     }
 
     /// Logs an unexpected failure with its cause chain and returns the opaque error.
@@ -185,16 +166,6 @@ pub mod server {
             assert_eq!(local_path("http://127.0.0.1:3000/signin?x=1"), Some("/signin?x=1"));
             assert_eq!(local_path("https://evil.example//evil.example/"), None);
             assert_eq!(local_path("/relative"), None);
-        }
-
-        #[test]
-        fn error_query_replaces_earlier_errors() {
-            let err = AppError::invalid("code", "That code is not right. 4 tries left.");
-            let url = with_error_query("/signin/code?phone=%2B919876543210&error=old&field=x", &err);
-            assert_eq!(
-                url,
-                "/signin/code?phone=%2B919876543210&error=That%20code%20is%20not%20right.%204%20tries%20left.&field=code"
-            );
         }
     }
 }

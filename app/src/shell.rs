@@ -42,7 +42,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     // Pages that check a role render completely before the response starts, so a
-    // refusal carries its real status code (401/403) instead of a streamed 200.
+    // refusal carries its real status code (401/403) instead of a streamed 200; pages
+    // with forms do too, so an error left by a form posted without JavaScript is there.
     let guarded = SsrMode::Async;
     // Effects run only in the browser: this marks the page once the WASM has hydrated it
     // (browser tests wait for it; people never see it).
@@ -58,10 +59,10 @@ pub fn App() -> impl IntoView {
             <main id="main">
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=Home ssr=guarded.clone()/>
-                    <Route path=path!("/signin") view=PhoneSignIn/>
-                    <Route path=path!("/signin/code") view=CodeSignIn/>
-                    <Route path=path!("/staff/signin") view=StaffSignIn/>
-                    <Route path=path!("/account/password") view=ChangePassword/>
+                    <Route path=path!("/signin") view=PhoneSignIn ssr=SsrMode::Async/>
+                    <Route path=path!("/signin/code") view=CodeSignIn ssr=SsrMode::Async/>
+                    <Route path=path!("/staff/signin") view=StaffSignIn ssr=SsrMode::Async/>
+                    <Route path=path!("/account/password") view=ChangePassword ssr=SsrMode::Async/>
                     <Route path=path!("/gigs") view=GiggerHome ssr=guarded.clone()/>
                     <Route path=path!("/manage") view=ManagerJobs ssr=guarded.clone()/>
                     <Route path=path!("/review") view=ReviewerHome ssr=guarded.clone()/>

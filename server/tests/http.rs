@@ -62,6 +62,7 @@ fn matrix(who: Who) -> Vec<MatrixEntry> {
         ),
         ("/api/jobs/list", vec![], &[Manager, Reviewer, Customer, Admin]),
         ("/api/gigs/live", vec![], &[Gigger]),
+        ("/api/forms/take_error", vec![], EVERYONE),
         ("/api/auth/sign_out", vec![], EVERYONE),
     ]
 }
@@ -273,19 +274,32 @@ async fn pages_answer_with_the_status_of_their_refusal(pool: PgPool) {
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn a_form_posted_without_javascript_returns_to_the_form_with_its_error(pool: PgPool) {
     let app = common::spawn(pool).await;
-    let response = app
-        .client()
+    let browser = app.client();
+    let response = browser
         .post(app.url("/api/auth/request_otp"))
         .header("accept", "text/html")
-        .header("referer", app.url("/signin"))
+        .header("referer", app.url("/signin?from=home"))
         .form(&[("phone", "12345")])
         .send()
         .await
         .unwrap();
     assert_eq!(response.status(), 303);
-    let location = response.headers()["location"].to_str().unwrap();
-    assert!(location.starts_with("/signin?error=Enter%20a%2010-digit"), "{location}");
-    assert!(location.ends_with("&field=phone"), "{location}");
+    // Back to the form's page; the message is not in the URL (nobody can forge one there).
+    assert_eq!(response.headers()["location"], "/signin?from=home");
+    let page = browser.get(app.url("/signin?from=home")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Enter a 10-digit Indian mobile number"), "the error is shown once");
+    let again = browser.get(app.url("/signin")).send().await.unwrap().text().await.unwrap();
+    assert!(!again.contains("Enter a 10-digit Indian mobile number"), "and only once");
+    // A Referer from another site is never followed.
+    let foreign = browser
+        .post(app.url("/api/auth/request_otp"))
+        .header("accept", "text/html")
+        .header("referer", "https://evil.example//evil.example/")
+        .form(&[("phone", "12345")])
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(foreign.headers().get("location").map(|l| l.to_str().unwrap()), Some("//evil.example/"));
 }
 
 #[sqlx::test(migrator = "server::db::MIGRATOR")]

@@ -1,11 +1,11 @@
 //! How errors reach people: next to the field they concern, or as a panel for the page.
 
+use super::api::take_form_error;
 use crate::error::AppError;
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
 
-/// The latest error of a form, from its server action (with JavaScript) or from the
-/// `?error=…&field=…` the server adds when the form was posted without JavaScript.
+/// The latest error of a form, from its server action (with JavaScript) or, when the
+/// form was posted without JavaScript, from the session (see `error::server::respond`).
 #[derive(Clone, Copy)]
 pub struct FormErrors {
     latest: Signal<Option<AppError>>,
@@ -17,17 +17,13 @@ impl FormErrors {
         T: Clone + Send + Sync + 'static,
         S: Get<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
     {
-        let query = use_query_map();
+        // Resolved during the server render (pages render with SsrMode::Async) and
+        // carried to the browser with the page, so it is read from the session once.
+        let left_by_post = Resource::new(|| (), |_| take_form_error());
         let latest = Signal::derive(move || match value.get() {
             Some(Ok(_)) => None,
             Some(Err(err)) => Some(err),
-            None => query.with(|q| {
-                let message = q.get("error")?;
-                Some(match q.get("field") {
-                    Some(field) => AppError::Invalid { field, message },
-                    None => AppError::Conflict(message),
-                })
-            }),
+            None => left_by_post.get().and_then(Result::ok).flatten(),
         });
         FormErrors { latest }
     }

@@ -1,5 +1,6 @@
 //! Small shared pieces of UI: form messages, error panels, page chrome.
 
+pub mod api;
 mod errors;
 mod header;
 mod not_found;
