@@ -287,7 +287,11 @@ async fn a_form_posted_without_javascript_returns_to_the_form_with_its_error(poo
     // Back to the form's page; the message is not in the URL (nobody can forge one there).
     assert_eq!(response.headers()["location"], "/signin?from=home");
     let page = browser.get(app.url("/signin?from=home")).send().await.unwrap().text().await.unwrap();
-    assert!(page.contains("Enter a 10-digit Indian mobile number"), "the error is shown once");
+    // Rendered into the field's message element (not only serialised for hydration).
+    assert!(
+        page.contains(r#"class="field-error">Enter a 10-digit Indian mobile number"#),
+        "the error is shown under its field"
+    );
     let again = browser.get(app.url("/signin")).send().await.unwrap().text().await.unwrap();
     assert!(!again.contains("Enter a 10-digit Indian mobile number"), "and only once");
     // A Referer from another site is never followed.

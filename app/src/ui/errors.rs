@@ -6,6 +6,10 @@ use leptos::prelude::*;
 
 /// The latest error of a form, from its server action (with JavaScript) or, when the
 /// form was posted without JavaScript, from the session (see `error::server::respond`).
+/// The page's error left by a form posted without JavaScript.
+#[derive(Clone, Copy)]
+struct LeftByPost(Resource<Result<Option<AppError>, AppError>>);
+
 #[derive(Clone, Copy)]
 pub struct FormErrors {
     latest: Signal<Option<AppError>>,
@@ -18,8 +22,16 @@ impl FormErrors {
         S: Get<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
     {
         // Resolved during the server render (pages render with SsrMode::Async) and
-        // carried to the browser with the page, so it is read from the session once.
-        let left_by_post = Resource::new(|| (), |_| take_form_error());
+        // carried to the browser with the page, so it is read from the session once;
+        // one per page, shared by all its forms (the first reader would take it all).
+        let left_by_post = match use_context::<LeftByPost>() {
+            Some(LeftByPost(resource)) => resource,
+            None => {
+                let resource = Resource::new(|| (), |_| take_form_error());
+                provide_context(LeftByPost(resource));
+                resource
+            }
+        };
         let latest = Signal::derive(move || match value.get() {
             Some(Ok(_)) => None,
             Some(Err(err)) => Some(err),
@@ -42,12 +54,15 @@ impl FormErrors {
 }
 
 /// The message under an input; `id` is what the input's `aria-describedby` names.
+/// Inside a Suspense so that the server render waits for an error left in the session.
 #[component]
 pub fn FieldError(#[prop(into)] id: String, message: Signal<Option<String>>) -> impl IntoView {
     view! {
-        <p class="field-error" id=id role="alert" hidden=move || message.get().is_none()>
-            {move || message.get().unwrap_or_default()}
-        </p>
+        <Suspense fallback=|| ()>
+            <p class="field-error" id=id.clone() role="alert" hidden=move || message.get().is_none()>
+                {move || message.get().unwrap_or_default()}
+            </p>
+        </Suspense>
     }
 }
 
@@ -55,9 +70,11 @@ pub fn FieldError(#[prop(into)] id: String, message: Signal<Option<String>>) -> 
 #[component]
 pub fn FormAlert(message: Signal<Option<String>>) -> impl IntoView {
     view! {
-        <div class="form-alert" role="alert" hidden=move || message.get().is_none()>
-            {move || message.get().unwrap_or_default()}
-        </div>
+        <Suspense fallback=|| ()>
+            <div class="form-alert" role="alert" hidden=move || message.get().is_none()>
+                {move || message.get().unwrap_or_default()}
+            </div>
+        </Suspense>
     }
 }
 
