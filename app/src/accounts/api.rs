@@ -56,8 +56,7 @@ pub async fn password_sign_in(email: String, password: String) -> Result<(), App
     respond(async move {
         let state = AppState::from_context()?;
         let user_id = sign_in::check_password(&state, &email, &password, &auth::client_ip()).await?;
-        auth::start_session(&state, user_id).await?;
-        let user = users::active_by_id(&state.pool, user_id).await?.ok_or(AppError::Unauthenticated)?;
+        let user = auth::start_session(&state, user_id).await?;
         let next = if user.must_change_password { "/account/password" } else { user.role.home_path() };
         leptos_axum::redirect(next);
         Ok(())

@@ -53,15 +53,16 @@ pub async fn require_signed_in_even_with_temporary_password() -> Result<(AppStat
     Ok((state, user))
 }
 
-/// Starts a session for `user_id` under a fresh session id (no session fixation).
-pub async fn start_session(state: &AppState, user_id: i64) -> Result<(), AppError> {
-    let (_, version) =
+/// Starts a session for `user_id` under a fresh session id (no session fixation) and
+/// returns who that is.
+pub async fn start_session(state: &AppState, user_id: i64) -> Result<SignedInUser, AppError> {
+    let (user, version) =
         users::active_with_session_version(&state.pool, user_id).await?.ok_or(AppError::Unauthenticated)?;
     let session = session().await?;
     session.cycle_id().await?;
     session.insert(USER_ID_KEY, user_id).await?;
     session.insert(SESSION_VERSION_KEY, version).await?;
-    Ok(())
+    Ok(user)
 }
 
 /// Deletes the session from the store and clears the cookie.
