@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod error;
+pub mod forms;
 pub mod jobs;
 pub mod money;
 mod shell;
