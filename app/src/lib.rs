@@ -9,6 +9,8 @@ pub mod money;
 mod shell;
 #[cfg(feature = "ssr")]
 pub mod state;
+pub mod training;
 pub mod ui;
+pub mod units;
 
 pub use shell::{shell, App};

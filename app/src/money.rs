@@ -31,9 +31,65 @@ impl std::fmt::Display for Paise {
     }
 }
 
+impl Paise {
+    /// Reads an amount typed in rupees: `45`, `45.5`, `1,200.00`, `₹ 45`. At most two
+    /// decimals, never negative, at most ₹1,00,00,00,000 (a typo guard, not a business rule).
+    pub fn parse_rupees(input: &str) -> Result<Paise, &'static str> {
+        let cleaned: String = input
+            .trim()
+            .trim_start_matches('₹')
+            .chars()
+            .filter(|c| *c != ',' && !c.is_whitespace())
+            .collect();
+        if cleaned.is_empty() {
+            return Err("Enter an amount in rupees.");
+        }
+        let (rupees, paise) = cleaned.split_once('.').unwrap_or((&cleaned, ""));
+        let digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
+        if !digits(rupees) || !(paise.is_empty() || digits(paise)) {
+            return Err("Enter an amount in rupees, like 45 or 45.50.");
+        }
+        if paise.len() > 2 {
+            return Err("Amounts have at most two decimals (paise).");
+        }
+        if rupees.len() > 10 {
+            return Err("That amount is too large.");
+        }
+        let rupees: i64 = rupees.parse().map_err(|_| "That amount is too large.")?;
+        let paise: i64 = format!("{paise:0<2}").parse().unwrap_or(0);
+        let total = rupees * 100 + paise;
+        if total > 100_000_000_000 {
+            return Err("That amount is too large.");
+        }
+        Ok(Paise(total))
+    }
+
+    /// The amount as a rupee string for an input field: `45.50`, `45`.
+    pub fn as_rupee_input(self) -> String {
+        if self.0 % 100 == 0 {
+            (self.0 / 100).to_string()
+        } else {
+            format!("{}.{:02}", self.0 / 100, self.0 % 100)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::Paise;
+
+    #[test]
+    fn rupee_input_parses_to_paise() {
+        assert_eq!(Paise::parse_rupees("45"), Ok(Paise(4500)));
+        assert_eq!(Paise::parse_rupees("₹ 1,200.5"), Ok(Paise(120050)));
+        assert_eq!(Paise::parse_rupees("0.07"), Ok(Paise(7)));
+        assert!(Paise::parse_rupees("-5").is_err());
+        assert!(Paise::parse_rupees("4.555").is_err());
+        assert!(Paise::parse_rupees("abc").is_err());
+        assert!(Paise::parse_rupees("").is_err());
+        assert_eq!(Paise(4550).as_rupee_input(), "45.50");
+        assert_eq!(Paise(4500).as_rupee_input(), "45");
+    }
 
     #[test]
     fn rupees_use_indian_grouping() {

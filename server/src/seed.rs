@@ -3,6 +3,10 @@
 
 use crate::{db, StartupError};
 use app::accounts::server::passwords;
+use app::forms::FormSchema;
+use app::jobs::server::{builtin, store};
+use app::jobs::settings::JobSettings;
+use app::jobs::templates::BuiltIn;
 use sqlx::PgPool;
 
 pub struct DemoLogin {
@@ -116,19 +120,38 @@ pub async fn load(pool: &PgPool) -> Result<(), Box<dyn std::error::Error + Send 
         }
     }
 
-    let (job_id,): (i64,) = sqlx::query_as(
-        "insert into jobs (organisation_id, title, description, status, pay_paise, target_approved, created_by)
-         values ($1, $2, $3, 'live', 4500, 50, $4) returning id",
-    )
-    .bind(org_id)
-    .bind("Verify kirana shops in Bengaluru")
-    .bind("Visit the shop at the address, check that it is open and take a clear photo of the shop front with its name board.")
-    .bind(manager_id)
-    .fetch_one(&mut *tx)
-    .await?;
-    sqlx::query("insert into job_form_versions (job_id, version, schema) values ($1, 1, $2)")
+    let manager_id = manager_id.ok_or("the demo logins include a manager")?;
+    sqlx::query("insert into organisation_managers (organisation_id, user_id) values ($1, $2)")
+        .bind(org_id)
+        .bind(manager_id)
+        .execute(&mut *tx)
+        .await?;
+    // The demo job is the built-in shop-verification template, live, with 50 shops.
+    let spec = builtin::spec(BuiltIn::ShopVerification);
+    let training = spec.training.as_ref().ok_or("the template brings its training")?;
+    let training_id = app::training::server::insert(&mut tx, org_id, training, manager_id)
+        .await
+        .map_err(|e| e.to_string())?;
+    let settings = JobSettings {
+        training_id: Some(training_id),
+        title: "Verify kirana shops in Bengaluru".into(),
+        description:
+            "Visit the shop at the address, check that it is open and take a clear photo of the shop \
+                      front with its name board."
+                .into(),
+        target_approved: 50,
+        ..spec.settings
+    };
+    let job_id = store::insert(&mut tx, org_id, &settings, manager_id).await.map_err(|e| e.to_string())?;
+    let schema = FormSchema::parse(spec.form).map_err(|e| format!("{e:?}"))?;
+    sqlx::query("insert into job_form_versions (job_id, version, schema, created_by) values ($1, 1, $2, $3)")
         .bind(job_id)
-        .bind(demo_form())
+        .bind(serde_json::to_value(&schema)?)
+        .bind(manager_id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("update jobs set status = 'live', published_at = now() where id = $1")
+        .bind(job_id)
         .execute(&mut *tx)
         .await?;
     for n in 1..=50 {
@@ -166,19 +189,3 @@ const STREETS: &[(&str, &str)] = &[
     ("Hosur Road", "Electronic City"),
     ("Old Airport Road", "HAL"),
 ];
-
-/// A small form: is the shop open, its name, a photo of the front. The full schema
-/// (types, validation, conditions) is the Gig Creation Engine's; this is its shape.
-fn demo_form() -> serde_json::Value {
-    serde_json::json!({
-        "fields": [
-            { "id": "shop_open", "type": "yes_no", "required": true,
-              "label": { "en": "Is the shop open?", "hi": "क्या दुकान खुली है?" } },
-            { "id": "shop_name", "type": "short_text", "required": true,
-              "label": { "en": "Name on the shop's board", "hi": "दुकान के बोर्ड पर नाम" },
-              "show_if": { "field": "shop_open", "equals": true } },
-            { "id": "front_photo", "type": "photo", "required": true, "min": 1, "max": 1,
-              "label": { "en": "Photo of the shop front", "hi": "दुकान के सामने की फोटो" } }
-        ]
-    })
-}

@@ -61,10 +61,79 @@ fn matrix(who: Who) -> Vec<MatrixEntry> {
             &[Admin],
         ),
         ("/api/jobs/list", vec![], &[Manager, Reviewer, Customer, Admin]),
+        ("/api/jobs/detail", vec![("job_id", "1".into())], &[Manager, Reviewer, Customer, Admin]),
+        ("/api/jobs/save_settings", demo_job_settings(), &[Manager, Admin]),
+        (
+            "/api/jobs/save_form",
+            vec![("job_id", "1".into()), ("version", "0".into()), ("form_json", r#"{"fields":[]}"#.into())],
+            &[Manager, Admin],
+        ),
+        (
+            "/api/jobs/change_status",
+            vec![("job_id", "1".into()), ("version", "0".into()), ("action", "pause".into())],
+            &[Manager, Admin],
+        ),
+        ("/api/jobs/new_options", vec![], &[Manager, Admin]),
+        (
+            "/api/jobs/create",
+            vec![("organisation_id", "1".into()), ("start", "blank".into())],
+            &[Manager, Admin],
+        ),
+        (
+            "/api/jobs/save_template",
+            vec![("job_id", "1".into()), ("name", format!("T{n}"))],
+            &[Manager, Admin],
+        ),
+        ("/api/units/list", vec![("job_id", "1".into())], &[Manager, Reviewer, Customer, Admin]),
+        (
+            "/api/units/save",
+            vec![("job_id", "1".into()), ("external_id", format!("MATRIX-{n}")), ("title", "Matrix".into())],
+            &[Manager, Admin],
+        ),
+        ("/api/trainings/list", vec![], &[Manager, Reviewer, Admin]),
+        ("/api/trainings/get", vec![("training_id", "1".into())], &[Manager, Reviewer, Admin]),
+        (
+            "/api/trainings/create",
+            vec![("organisation_id", "1".into()), ("title", "T".into())],
+            &[Manager, Admin],
+        ),
+        (
+            "/api/trainings/save",
+            vec![
+                ("training_id", "1".into()),
+                ("version", "0".into()),
+                ("title", "T".into()),
+                ("content_json", r#"{"blocks":[],"questions":[]}"#.into()),
+                ("pass_mark_percent", "80".into()),
+                ("max_attempts", "3".into()),
+                ("cooldown_minutes", "60".into()),
+            ],
+            &[Manager, Admin],
+        ),
         ("/api/gigs/live", vec![], &[Gigger]),
         ("/api/forms/take_error", vec![], EVERYONE),
         ("/api/auth/sign_out", vec![], EVERYONE),
     ]
+}
+
+/// The demo job's settings form, as the settings page posts it (nested `settings[...]`).
+fn demo_job_settings() -> Vec<(&'static str, String)> {
+    let form = [
+        ("title", "Verify kirana shops in Bengaluru"),
+        ("category", "shop_verification"),
+        ("pay_rupees", "45"),
+        ("target_approved", "50"),
+        ("reservation_minutes", "120"),
+        ("geography_kind", "near_units"),
+        ("max_distance_m", "5000"),
+        ("overlap", "1"),
+        ("units_mode", "list"),
+    ];
+    let mut fields: Vec<(&'static str, String)> = vec![("job_id", "1".into()), ("version", "1".into())];
+    for (name, value) in form {
+        fields.push((Box::leak(format!("settings[{name}]").into_boxed_str()), value.to_string()));
+    }
+    fields
 }
 
 async fn client_for(app: &TestApp, who: Who) -> reqwest::Client {
@@ -119,6 +188,10 @@ async fn every_server_function_admits_exactly_its_roles(pool: PgPool) {
     assert_eq!(outcomes[&("/api/admin/create_user", Admin)], 200);
     assert_eq!(outcomes[&("/api/jobs/list", Customer)], 200);
     assert_eq!(outcomes[&("/api/gigs/live", Gigger)], 200);
+    assert_eq!(outcomes[&("/api/jobs/save_settings", Manager)], 200);
+    assert_eq!(outcomes[&("/api/jobs/save_settings", Admin)], 409, "a stale version is refused");
+    assert_eq!(outcomes[&("/api/units/save", Manager)], 200);
+    assert_eq!(outcomes[&("/api/jobs/detail", Customer)], 200);
 }
 
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
@@ -139,8 +212,12 @@ async fn customers_see_only_their_own_organisations_jobs(pool: PgPool) {
     let customer = client_for(&app, Customer).await;
     let seen: serde_json::Value = app.call(&customer, "/api/jobs/list", &[]).await.json().await.unwrap();
     assert_eq!(titles(seen), vec!["Verify kirana shops in Bengaluru"]);
+    // The demo manager works for the demo organisation only; admins see every job.
     let manager = client_for(&app, Manager).await;
     let seen: serde_json::Value = app.call(&manager, "/api/jobs/list", &[]).await.json().await.unwrap();
+    assert_eq!(titles(seen), vec!["Verify kirana shops in Bengaluru"]);
+    let admin = client_for(&app, Admin).await;
+    let seen: serde_json::Value = app.call(&admin, "/api/jobs/list", &[]).await.json().await.unwrap();
     assert_eq!(titles(seen).len(), 2);
 }
 

@@ -17,7 +17,11 @@ async fn session() -> Result<Session, AppError> {
 /// The signed-in user, if any. A session whose account was disabled or removed, or
 /// whose password changed since it started (elsewhere), is ended.
 pub async fn current_user(state: &AppState) -> Result<Option<SignedInUser>, AppError> {
-    let session = session().await?;
+    user_in_session(state, &session().await?).await
+}
+
+/// `current_user` for plain axum handlers, which hold the session themselves.
+pub async fn user_in_session(state: &AppState, session: &Session) -> Result<Option<SignedInUser>, AppError> {
     let Some(id) = session.get::<i64>(USER_ID_KEY).await? else {
         return Ok(None);
     };
@@ -29,6 +33,22 @@ pub async fn current_user(state: &AppState) -> Result<Option<SignedInUser>, AppE
             Ok(None)
         }
     }
+}
+
+/// `require` for plain axum handlers (streaming uploads), which hold the session themselves.
+pub async fn require_in_session(
+    state: &AppState,
+    session: &Session,
+    roles: &[Role],
+) -> Result<SignedInUser, AppError> {
+    let user = user_in_session(state, session).await?.ok_or(AppError::Unauthenticated)?;
+    if user.must_change_password {
+        return Err(AppError::PasswordChangeRequired);
+    }
+    if !roles.contains(&user.role) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(user)
 }
 
 /// The signed-in user if their role is one of `roles`; otherwise 401 (nobody signed

@@ -8,7 +8,7 @@ use leptos_meta::Title;
 
 #[component]
 fn JobsPage(title: &'static str, intro: &'static str) -> impl IntoView {
-    let jobs = Resource::new(|| (), |_| list_jobs());
+    let jobs = Resource::new(|| (), |_| list_jobs(String::new(), String::new(), false));
     view! {
         <Title text=format!("{title} · Gigforge")/>
         <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>

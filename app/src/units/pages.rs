@@ -1,0 +1,1 @@
+//! Manager pages for units (see jobs/pages).
