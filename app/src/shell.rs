@@ -2,8 +2,11 @@
 
 use crate::accounts::api::current_user;
 use crate::accounts::pages::{AdminUsers, ChangePassword, CodeSignIn, PhoneSignIn, StaffSignIn};
-use crate::jobs::pages::{CustomerJobs, GiggerHome, ManagerJobs, ReviewerHome};
+use crate::jobs::pages::{
+    CustomerJobs, FormBuilderPage, GiggerHome, JobPage, JobSettingsPage, ManagerJobs, NewJob, ReviewerHome,
+};
 use crate::ui::{Header, NotFound};
+use crate::units::pages::UnitsPage;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::components::{Redirect, Route, Router, Routes};
@@ -65,6 +68,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account/password") view=ChangePassword ssr=SsrMode::Async/>
                     <Route path=path!("/gigs") view=GiggerHome ssr=guarded.clone()/>
                     <Route path=path!("/manage") view=ManagerJobs ssr=guarded.clone()/>
+                    <Route path=path!("/manage/jobs/new") view=NewJob ssr=guarded.clone()/>
+                    <Route path=path!("/manage/jobs/:id") view=JobPage ssr=guarded.clone()/>
+                    <Route path=path!("/manage/jobs/:id/settings") view=JobSettingsPage ssr=guarded.clone()/>
+                    <Route path=path!("/manage/jobs/:id/form") view=FormBuilderPage ssr=guarded.clone()/>
+                    <Route path=path!("/manage/jobs/:id/units") view=UnitsPage ssr=guarded.clone()/>
                     <Route path=path!("/review") view=ReviewerHome ssr=guarded.clone()/>
                     <Route path=path!("/customer") view=CustomerJobs ssr=guarded.clone()/>
                     <Route path=path!("/admin") view=AdminUsers ssr=guarded/>

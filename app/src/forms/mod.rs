@@ -6,10 +6,12 @@
 //! non-empty choice lists), and [`FormSchema::validate`] checks a gigger's [`Answers`].
 
 mod answers;
+mod browser;
 mod pattern;
 mod schema;
+pub mod view;
 
-pub use answers::{Answer, AnswerError, Answers, GeoPoint};
+pub use answers::{Answer, AnswerError, AnswerProblem, Answers, GeoPoint};
 pub use schema::{
     ChoiceOption, Condition, Field, FieldKind, FieldKindTag, FormDraft, FormSchema, SchemaError,
 };

@@ -1,7 +1,19 @@
-//! Role home pages built on job lists.
+//! Job pages: role home pages built on job lists, and the manager's job builder
+//! (new job, overview with checklist, settings, form builder; units live in `units`).
 
+mod field_editor;
+mod form_builder;
 mod gigger_home;
 mod job_lists;
+mod job_nav;
+mod job_page;
+mod new_job;
+mod settings_page;
 
+pub use form_builder::FormBuilderPage;
 pub use gigger_home::GiggerHome;
 pub use job_lists::{CustomerJobs, ManagerJobs, ReviewerHome};
+pub use job_nav::JobNav;
+pub use job_page::{job_resource, use_job_id, JobPage};
+pub use new_job::NewJob;
+pub use settings_page::JobSettingsPage;
