@@ -3,6 +3,7 @@
 use crate::accounts::api::current_user;
 use crate::accounts::pages::{AdminUsers, ChangePassword, CodeSignIn, PhoneSignIn, StaffSignIn};
 use crate::jobs::pages::{CustomerJobs, GiggerHome, ManagerJobs, ReviewerHome};
+use crate::training::pages::{TrainingEditor, TrainingList};
 use crate::ui::{Header, NotFound};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
@@ -65,6 +66,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account/password") view=ChangePassword ssr=SsrMode::Async/>
                     <Route path=path!("/gigs") view=GiggerHome ssr=guarded.clone()/>
                     <Route path=path!("/manage") view=ManagerJobs ssr=guarded.clone()/>
+                    <Route path=path!("/manage/trainings") view=TrainingList ssr=guarded.clone()/>
+                    <Route path=path!("/manage/trainings/:id") view=TrainingEditor ssr=guarded.clone()/>
                     <Route path=path!("/review") view=ReviewerHome ssr=guarded.clone()/>
                     <Route path=path!("/customer") view=CustomerJobs ssr=guarded.clone()/>
                     <Route path=path!("/admin") view=AdminUsers ssr=guarded/>
