@@ -5,6 +5,7 @@ use crate::accounts::pages::{AdminUsers, ChangePassword, CodeSignIn, PhoneSignIn
 use crate::jobs::pages::{
     CustomerJobs, FormBuilderPage, GiggerHome, JobPage, JobSettingsPage, ManagerJobs, NewJob, ReviewerHome,
 };
+use crate::training::pages::{TrainingEditor, TrainingList};
 use crate::ui::{Header, NotFound};
 use crate::units::pages::UnitsPage;
 use leptos::prelude::*;
@@ -73,6 +74,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/manage/jobs/:id/settings") view=JobSettingsPage ssr=guarded.clone()/>
                     <Route path=path!("/manage/jobs/:id/form") view=FormBuilderPage ssr=guarded.clone()/>
                     <Route path=path!("/manage/jobs/:id/units") view=UnitsPage ssr=guarded.clone()/>
+                    <Route path=path!("/manage/trainings") view=TrainingList ssr=guarded.clone()/>
+                    <Route path=path!("/manage/trainings/:id") view=TrainingEditor ssr=guarded.clone()/>
                     <Route path=path!("/review") view=ReviewerHome ssr=guarded.clone()/>
                     <Route path=path!("/customer") view=CustomerJobs ssr=guarded.clone()/>
                     <Route path=path!("/admin") view=AdminUsers ssr=guarded/>

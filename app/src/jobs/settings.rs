@@ -473,7 +473,8 @@ mod tests {
 
     #[test]
     fn each_bad_field_is_named() {
-        let cases: Vec<(fn(&mut JobSettingsForm), &str)> = vec![
+        type Breakage = fn(&mut JobSettingsForm);
+        let cases: Vec<(Breakage, &str)> = vec![
             (|f| f.title = "  ".into(), "title"),
             (|f| f.pay_rupees = "12.345".into(), "pay_rupees"),
             (|f| f.budget_cap_rupees = "10".into(), "budget_cap_rupees"),

@@ -68,6 +68,9 @@ pub struct TrainingSummary {
 
 pub const MAX_BLOCKS: usize = 50;
 pub const MAX_QUESTIONS: usize = 50;
+/// How many answers a question offers to choose from.
+pub const MIN_OPTIONS: usize = 2;
+pub const MAX_OPTIONS: usize = 10;
 
 fn link_is_safe(url: &str) -> bool {
     url.starts_with("https://") || (url.starts_with('/') && !url.starts_with("//"))
@@ -97,8 +100,10 @@ impl TrainingContent {
             if question.prompt.en.trim().is_empty() {
                 problems.push(format!("Question {n}: the English question is empty."));
             }
-            if question.options.len() < 2 || question.options.len() > 10 {
-                problems.push(format!("Question {n}: give 2 to 10 answers to choose from."));
+            if !(MIN_OPTIONS..=MAX_OPTIONS).contains(&question.options.len()) {
+                problems.push(format!(
+                    "Question {n}: give {MIN_OPTIONS} to {MAX_OPTIONS} answers to choose from."
+                ));
             }
             if question.options.iter().any(|option| option.en.trim().is_empty()) {
                 problems.push(format!("Question {n}: an answer has no English text."));

@@ -8,10 +8,10 @@ use leptos_router::hooks::use_location;
 fn nav_links(role: Role) -> Vec<(&'static str, &'static str)> {
     match role {
         Role::Gigger => vec![("/gigs", "Gigs")],
-        Role::Manager => vec![("/manage", "Jobs")],
+        Role::Manager => vec![("/manage", "Jobs"), ("/manage/trainings", "Trainings")],
         Role::Reviewer => vec![("/review", "Review")],
         Role::Customer => vec![("/customer", "My jobs")],
-        Role::Admin => vec![("/admin", "Users"), ("/manage", "Jobs")],
+        Role::Admin => vec![("/admin", "Users"), ("/manage", "Jobs"), ("/manage/trainings", "Trainings")],
     }
 }
 

@@ -4,7 +4,9 @@ pub mod api;
 mod errors;
 mod header;
 mod not_found;
+mod text;
 
 pub use errors::{ErrorPanel, FieldError, FormAlert, FormErrors};
 pub use header::Header;
 pub use not_found::NotFound;
+pub use text::textarea_html;

@@ -3,6 +3,7 @@
 //! kind changes.
 
 use crate::forms::{ChoiceOption, Condition, Field, FieldKind, FieldKindTag, Text};
+use crate::ui::textarea_html;
 use leptos::prelude::*;
 
 #[derive(Clone, Copy)]
@@ -171,6 +172,7 @@ pub fn FieldEditor(
             </div>
         </fieldset>
     }
+    .into_any()
 }
 
 /// The settings only some kinds have; rendered again when the kind changes.
@@ -220,14 +222,14 @@ fn KindSettings(field: RwSignal<Field>, tag: FieldKindTag, uid: u64) -> impl Int
             let mut views = vec![view! {
                 <div class="span-2">
                     <label for=id("options")>"Choices, one per line: English | Hindi"</label>
-                    <textarea id=id("options") data-testid="field-options" rows="4"
+                    <textarea id=id("options") data-testid="field-options" rows="4" inner_html=textarea_html(&options_text(&options))
                         on:input=move |ev| {
                             let options = parse_options(&event_target_value(&ev));
                             field.update(|f| match &mut f.kind {
                                 FieldKind::SingleChoice { options: o } | FieldKind::MultipleChoice { options: o, .. } => *o = options,
                                 _ => {}
                             });
-                        }>{options_text(&options)}</textarea>
+                        }></textarea>
                 </div>
             }.into_any()];
             if tag == FieldKindTag::MultipleChoice {

@@ -156,4 +156,5 @@ fn Builder(job: JobDetail) -> impl IntoView {
             </section>
         </div>
     }
+    .into_any()
 }

@@ -160,4 +160,5 @@ fn Overview(
             </div>
         </section>
     }
+    .into_any()
 }

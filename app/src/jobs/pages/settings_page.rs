@@ -7,7 +7,7 @@ use crate::jobs::api::SaveJobSettings;
 use crate::jobs::settings::{Category, JobSettingsForm};
 use crate::jobs::JobDetail;
 use crate::training::api::list_trainings;
-use crate::ui::{ErrorPanel, FieldError, FormAlert, FormErrors};
+use crate::ui::{textarea_html, ErrorPanel, FieldError, FormAlert, FormErrors};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -73,12 +73,12 @@ fn SettingsForm(job: JobDetail, save: ServerAction<SaveJobSettings>) -> impl Int
                 <Input name="title_hi" label="Title in Hindi (optional)" value=form.title_hi errors/>
                 <div class="span-all">
                     <label for="description">"Description (Markdown)"</label>
-                    <textarea id="description" name="settings[description]" rows="5">{form.description}</textarea>
+                    <textarea id="description" name="settings[description]" rows="5" inner_html=textarea_html(&form.description)></textarea>
                     <FieldError id="description-error" message=errors.field("description")/>
                 </div>
                 <div class="span-all">
                     <label for="description_hi">"Description in Hindi (optional)"</label>
-                    <textarea id="description_hi" name="settings[description_hi]" rows="3">{form.description_hi}</textarea>
+                    <textarea id="description_hi" name="settings[description_hi]" rows="3" inner_html=textarea_html(&form.description_hi)></textarea>
                 </div>
                 <div>
                     <label for="category">"Category"</label>
@@ -109,7 +109,7 @@ fn SettingsForm(job: JobDetail, save: ServerAction<SaveJobSettings>) -> impl Int
                 </div>
                 <div>
                     <label for="places">"Cities or pincodes (for \u{201c}in these\u{201d})"</label>
-                    <textarea id="places" name="settings[places]" rows="2" aria-describedby="places-error">{form.places}</textarea>
+                    <textarea id="places" name="settings[places]" rows="2" aria-describedby="places-error" inner_html=textarea_html(&form.places)></textarea>
                     <FieldError id="places-error" message=errors.field("places")/>
                 </div>
                 <Input name="max_distance_m" label="Maximum distance from the unit (metres)" value=form.max_distance_m errors kind="number"/>
@@ -160,4 +160,5 @@ fn SettingsForm(job: JobDetail, save: ServerAction<SaveJobSettings>) -> impl Int
             </ActionForm>
         </section>
     }
+    .into_any()
 }

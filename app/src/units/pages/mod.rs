@@ -6,7 +6,7 @@ mod upload;
 
 use crate::jobs::pages::{job_resource, JobNav};
 use crate::jobs::JobDetail;
-use crate::ui::{ErrorPanel, FieldError, FormAlert, FormErrors};
+use crate::ui::{textarea_html, ErrorPanel, FieldError, FormAlert, FormErrors};
 use crate::units::api::{list_units, SaveUnit};
 use crate::units::{Unit, UnitPage};
 use import::CsvImport;
@@ -134,9 +134,8 @@ fn UnitForm(job_id: i64, save: ServerAction<SaveUnit>, unit: Option<Unit>) -> im
             {field("longitude", "Longitude", longitude)}
             <div class="span-all">
                 <label for="unit-context">"Details shown to the gigger (one per line: name: value)"</label>
-                <textarea id="unit-context" name="context" rows="3" aria-describedby="unit-context-error">
-                    {context}
-                </textarea>
+                <textarea id="unit-context" name="context" rows="3" aria-describedby="unit-context-error"
+                    inner_html=textarea_html(&context)></textarea>
                 <FieldError id="unit-context-error" message=errors.field("context")/>
             </div>
             <button type="submit" class="primary" disabled=move || save.pending().get()>"Save unit"</button>

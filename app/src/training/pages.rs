@@ -1,1 +1,0 @@
-//! Manager pages for trainings.
