@@ -74,11 +74,21 @@ browser_tests() {
   "$BIN" seed >/dev/null || return 1
   (cd end2end && GIGFORGE_BIN=$BIN E2E_PORT=$E2E_PORT OTP_SINK="file:$work/otp.jsonl" \
     OTP_SINK_FILE="$work/otp.jsonl" DATA_DIR="$work/data" SESSION_SECRET=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n') \
-    RUST_LOG=warn PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npx playwright test)
+    RUST_LOG=warn PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npx playwright test ${PLAYWRIGHT_ARGS:-})
   local status=$?
   rm -rf "$work"
   return $status
 }
+
+# `scripts/test.sh browser [playwright args]` runs only the browser tests against the
+# release build already in place (for iterating on end2end/ specs).
+if [ "${1:-}" = browser ]; then
+  shift
+  export PLAYWRIGHT_ARGS="$*"
+  step "browser tests (Playwright)" browser_tests
+  summary
+  exit $failed
+fi
 
 step "cargo fmt --check" cargo fmt --all --check
 step "clippy (server side, ssr)" cargo clippy -p app -p server --all-targets -- -D warnings

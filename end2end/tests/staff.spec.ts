@@ -9,6 +9,8 @@ test('a manager created by an admin must change the temporary password first', a
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Name').fill('Priya Manager');
   await page.getByLabel('Role').selectOption('manager');
+  // Managers work for customer organisations; this one for the demo customer.
+  await page.getByLabel(/^Organisation/).selectOption({ label: 'Demo Retail Pvt Ltd' });
   await page.getByRole('button', { name: 'Create account' }).click();
   const temporary = (await page.getByTestId('temporary-password').textContent())!.trim();
   expect(temporary).toHaveLength(16);

@@ -44,7 +44,7 @@ pub fn AdminUsers() -> impl IntoView {
                                 <FieldError id="role-error" message=errors.field("role")/>
                             </div>
                             <div>
-                                <label for="organisation_id">"Organisation (customers only)"</label>
+                                <label for="organisation_id">"Organisation (a customer's own; the customer a manager works for)"</label>
                                 <select id="organisation_id" name="organisation_id" aria-describedby="org-error">
                                     <option value="">"—"</option>
                                     {move || organisations.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|org| view! {

@@ -137,11 +137,16 @@ pub async fn create_password_user(
                 "A customer account belongs to an organisation: choose one.",
             ))
         }
-        (Role::Customer, text) => Some(
+        (Role::Customer | Role::Manager, text) if !text.is_empty() => Some(
             text.parse::<i64>()
                 .map_err(|_| AppError::invalid("organisation_id", "Choose an organisation from the list."))?,
         ),
         _ => None,
+    };
+    // A customer belongs to their organisation; a manager (platform staff) works for it.
+    let (organisation_id, works_for) = match role {
+        Role::Manager => (None, organisation_id),
+        _ => (organisation_id, None),
     };
     let temporary_password = passwords::temporary();
     let hash = passwords::hash(&temporary_password).await?;
@@ -162,6 +167,19 @@ pub async fn create_password_user(
         }
         _ => e.into(),
     })?;
+    if let Some(organisation_id) = works_for {
+        sqlx::query("insert into organisation_managers (organisation_id, user_id) values ($1, $2)")
+            .bind(organisation_id)
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| match constraint(&e) {
+                Some("organisation_managers_organisation_id_fkey") => {
+                    AppError::invalid("organisation_id", "That organisation does not exist.")
+                }
+                _ => e.into(),
+            })?;
+    }
     audit::record(
         &mut tx,
         Some(admin.id),

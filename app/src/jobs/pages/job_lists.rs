@@ -28,7 +28,6 @@ fn JobsPage(title: &'static str, intro: &'static str, #[prop(optional)] can_crea
                 <h1>{title}</h1>
                 {can_create.then(|| view! {
                     <div class="actions">
-                        <a class="button" href="/manage/trainings">"Trainings"</a>
                         <a class="button primary" href="/manage/jobs/new" data-testid="new-job">"New job"</a>
                     </div>
                 })}
