@@ -431,3 +431,130 @@ async fn cells_that_look_like_copy_syntax_are_stored_as_typed(pool: PgPool) {
     assert_eq!(stored[1].context, json!({ "note": "multi\nline" }));
     assert_eq!(stored[2].address.as_deref(), Some("\\N"));
 }
+
+/// The session cookie (`gigforge_session=...`) of a fresh sign-in as the demo `role`.
+async fn session_cookie(app: &TestApp, role: &str) -> String {
+    let (email, password) = common::demo_password(role);
+    let response = reqwest::Client::new()
+        .post(app.url("/api/auth/sign_in"))
+        .form(&[("email", email), ("password", password)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("gigforge_session="))
+        .and_then(|c| c.split(';').next())
+        .unwrap()
+        .to_string()
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn a_slow_upload_blocks_other_imports_of_the_job_but_not_its_settings(pool: PgPool) {
+    use std::time::Duration;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    common::seed_demo(&pool).await;
+    let app = common::spawn(pool.clone()).await;
+    let manager = common::signed_in(&app, "manager").await;
+    let job_id = job_with_form(&app, &manager).await;
+
+    // An upload that sends its first rows, then pauses (a slow connection).
+    let cookie = session_cookie(&app, "manager").await;
+    let mut upload = tokio::net::TcpStream::connect(app.addr).await.unwrap();
+    let head = format!(
+        "POST /api/jobs/{job_id}/units/import?on_duplicate=reject HTTP/1.1\r\nHost: {}\r\nCookie: {cookie}\r\n\
+         Content-Type: text/csv\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n",
+        app.addr
+    );
+    upload.write_all(head.as_bytes()).await.unwrap();
+    let chunk = |text: &str| format!("{:x}\r\n{text}\r\n", text.len());
+    upload.write_all(chunk("id,title\nL-1,First\n").as_bytes()).await.unwrap();
+    let started = std::time::Instant::now();
+    loop {
+        let copying: i64 = sqlx::query_scalar(
+            "select count(*) from pg_stat_activity where state = 'active' and query like 'copy units%'",
+        )
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        if copying == 1 {
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(10), "the import never started its COPY");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+
+    // Meanwhile the job's settings and status can still be changed...
+    let (version, settings): (i32, Value) = {
+        let (status, job) =
+            status_json(app.call(&manager, "/api/jobs/detail", &[("job_id", &job_id.to_string())]).await)
+                .await;
+        assert_eq!(status, 200);
+        (job["version"].as_i64().unwrap() as i32, job["settings"].clone())
+    };
+    let settings: app::jobs::settings::JobSettings = serde_json::from_value(settings).unwrap();
+    let mut form = app::jobs::settings::JobSettingsForm::from_settings(&settings);
+    form.pay_rupees = "30".into();
+    let mut fields =
+        vec![("job_id".to_string(), job_id.to_string()), ("version".to_string(), version.to_string())];
+    for (name, value) in serde_json::to_value(&form).unwrap().as_object().unwrap() {
+        if let Some(value) = value.as_str() {
+            fields.push((format!("settings[{name}]"), value.to_string()));
+        }
+    }
+    let saved = tokio::time::timeout(
+        Duration::from_secs(10),
+        app.call_owned(&manager, "/api/jobs/save_settings", &fields),
+    )
+    .await
+    .expect("a settings save is not held up by an import in progress");
+    assert_eq!(saved.status(), 200, "{}", saved.text().await.unwrap());
+    let archived = tokio::time::timeout(
+        Duration::from_secs(10),
+        app.call(
+            &manager,
+            "/api/jobs/change_status",
+            &[
+                ("job_id", &job_id.to_string()),
+                ("version", &(version + 1).to_string()),
+                ("action", "archive"),
+            ],
+        ),
+    )
+    .await
+    .expect("nor is a status change");
+    assert_eq!(archived.status(), 200, "{}", archived.text().await.unwrap());
+
+    // ...but a second import of the same job waits for the first, then sees its units.
+    let second = tokio::spawn({
+        let manager = manager.clone();
+        let url = app.url(&format!("/api/jobs/{job_id}/units/import?on_duplicate=reject"));
+        async move {
+            let response = manager.post(url).body("id,title\nL-2,Second\nL-1,Again\n").send().await.unwrap();
+            status_json(response).await
+        }
+    });
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    assert!(!second.is_finished(), "the second import waits for the first");
+
+    upload.write_all(chunk("L-3,Third\n").as_bytes()).await.unwrap();
+    upload.write_all(b"0\r\n\r\n").await.unwrap();
+    let mut answer = String::new();
+    upload.read_to_string(&mut answer).await.unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+
+    let (status, report) = second.await.unwrap();
+    assert_eq!((status, problems(&report)), (422, vec![(3, "id".to_string())]), "{report}");
+    let ids: Vec<String> = units(&pool, job_id).await.into_iter().map(|u| u.external_id).collect();
+    assert_eq!(ids, ["L-1", "L-3"]);
+    let pay: i64 = sqlx::query_scalar("select pay_paise from jobs where id = $1")
+        .bind(job_id)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(pay, 3000);
+}
