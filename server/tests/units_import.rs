@@ -476,7 +476,8 @@ async fn a_slow_upload_blocks_other_imports_of_the_job_but_not_its_settings(pool
     let started = std::time::Instant::now();
     loop {
         let copying: i64 = sqlx::query_scalar(
-            "select count(*) from pg_stat_activity where state = 'active' and query like 'copy units%'",
+            "select count(*) from pg_stat_activity
+             where datname = current_database() and state = 'active' and query like 'copy units%'",
         )
         .fetch_one(&pool)
         .await
