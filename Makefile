@@ -9,12 +9,13 @@ BIN := $(CARGO_TARGET_DIR)/release/gigforge
 # Where cargo-leptos puts the site (WASM, JS, CSS, public files); read by the server.
 export LEPTOS_SITE_ROOT := $(CURDIR)/target/site
 
-.PHONY: run build tools db stop-db test check fmt clippy clean-data help
+.PHONY: run build tools db stop-db test bench check fmt clippy clean-data help
 
 help:
 	@echo "make run      build and serve Gigforge on http://127.0.0.1:$(PORT) with demo data"
 	@echo "make test     everything CI runs: fmt, clippy, unit + integration tests, WASM build, browser tests"
 	@echo "make stop-db  stop the private PostgreSQL cluster (data stays in .data/)"
+	@echo "make bench    import 1,000,000 units through the HTTP endpoint and time it (bench/README.md)"
 
 tools:
 	@scripts/install-tools.sh
@@ -36,6 +37,13 @@ run: build db
 
 test: tools
 	@scripts/test.sh
+
+# Drops and recreates the database gigforge_bench on the private cluster, or on the server
+# of BENCH_DATABASE_URL (a URL whose user may create databases) when that is set.
+bench:
+	@if [ -z "$$BENCH_DATABASE_URL" ]; then scripts/pg.sh start; fi
+	@export DATABASE_URL=$${BENCH_DATABASE_URL:-$$(scripts/pg.sh url postgres)}; \
+	 cargo bench -p server --bench import_units
 
 check:
 	cargo check -p app --features ssr

@@ -135,3 +135,65 @@ pub fn demo_password(role: &str) -> (&'static str, &'static str) {
     let login = server::seed::DEMO_LOGINS.iter().find(|l| l.role == role).unwrap();
     (login.sign_in, login.password.unwrap())
 }
+
+/// A client signed in as the demo user of `role` (`manager`, `customer`, `admin`, ...).
+pub async fn signed_in(app: &TestApp, role: &str) -> reqwest::Client {
+    let client = app.client();
+    let (email, password) = demo_password(role);
+    app.sign_in_password(&client, email, password).await;
+    client
+}
+
+/// A second customer organisation with a manager who works for it alone; returns the
+/// organisation's id and a client signed in as that manager.
+pub async fn other_organisation_manager(
+    app: &TestApp,
+    organisation: &str,
+    email: &str,
+) -> (i64, reqwest::Client) {
+    let password = "other manager passphrase";
+    let organisation_id: i64 =
+        sqlx::query_scalar("insert into organisations (name) values ($1) returning id")
+            .bind(organisation)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    let hash = app::accounts::server::passwords::hash(password).await.unwrap();
+    let user_id: i64 = sqlx::query_scalar(
+        "insert into users (role, email, display_name, password_hash) values ('manager', $1, 'Other Manager', $2)
+         returning id",
+    )
+    .bind(email)
+    .bind(hash)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    sqlx::query("insert into organisation_managers (organisation_id, user_id) values ($1, $2)")
+        .bind(organisation_id)
+        .bind(user_id)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let client = app.client();
+    app.sign_in_password(&client, email, password).await;
+    (organisation_id, client)
+}
+
+impl TestApp {
+    /// Like `call`, with owned field names and values.
+    pub async fn call_owned(
+        &self,
+        client: &reqwest::Client,
+        path: &str,
+        form: &[(String, String)],
+    ) -> reqwest::Response {
+        client.post(self.url(path)).form(form).send().await.unwrap()
+    }
+}
+
+/// A response's status and its body as JSON (`null` when the body is not JSON).
+pub async fn status_json(response: reqwest::Response) -> (u16, serde_json::Value) {
+    let status = response.status().as_u16();
+    let text = response.text().await.unwrap();
+    (status, serde_json::from_str(&text).unwrap_or(serde_json::Value::Null))
+}

@@ -91,9 +91,12 @@ impl JobRow {
     }
 }
 
-/// The job, locked for the rest of the transaction when `for_update`.
+/// The job, locked for the rest of the transaction when `for_update`. The lock is the one
+/// an update of non-key columns takes (`for no key update`): edits of the job wait for
+/// each other, but not for transactions that only reference the job, such as an import
+/// whose foreign-key checks hold `for key share` on the job's row until it commits.
 pub async fn load(conn: &mut PgConnection, job_id: i64, for_update: bool) -> Result<StoredJob, AppError> {
-    let lock = if for_update { " for update" } else { "" };
+    let lock = if for_update { " for no key update" } else { "" };
     let row: Option<JobRow> = sqlx::query_as(&format!("select {COLUMNS} from jobs where id = $1{lock}"))
         .bind(job_id)
         .fetch_optional(conn)

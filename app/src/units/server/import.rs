@@ -106,8 +106,13 @@ pub async fn import(
 ) -> Result<ImportReport, AppError> {
     let started = std::time::Instant::now();
     let mut tx = state.pool.begin().await?;
-    // One import per job at a time; settings edits are not blocked.
-    sqlx::query("select id from jobs where id = $1 for no key update").bind(job_id).execute(&mut *tx).await?;
+    // One import per job at a time: a transaction-scoped advisory lock on the job's
+    // imports, not a lock on the job's row (which held every settings, form and status
+    // change of the job until a possibly slow upload had finished).
+    sqlx::query("select pg_advisory_xact_lock(hashtextextended('gigforge units import ' || $1::text, 0))")
+        .bind(job_id)
+        .execute(&mut *tx)
+        .await?;
     let form = forms::latest_schema(&mut tx, job_id).await?;
     let existing: HashSet<String> = sqlx::query_scalar("select external_id from units where job_id = $1")
         .bind(job_id)
