@@ -108,7 +108,9 @@ pub async fn import(
     let mut tx = state.pool.begin().await?;
     // One import per job at a time: a transaction-scoped advisory lock on the job's
     // imports, not a lock on the job's row (which held every settings, form and status
-    // change of the job until a possibly slow upload had finished).
+    // change of the job until a possibly slow upload had finished). Correctness does not
+    // rest on it: the unique (job_id, external_id) constraint refuses a concurrent import's
+    // duplicate ids (409); the lock only makes a second import wait instead of failing.
     sqlx::query("select pg_advisory_xact_lock(hashtextextended('gigforge units import ' || $1::text, 0))")
         .bind(job_id)
         .execute(&mut *tx)
