@@ -45,7 +45,7 @@ class Stopwatch {
 }
 
 async function importUnits(page: Page, watch: Stopwatch, csv: string) {
-  await watch.click(page.getByRole('link', { name: 'Units' }));
+  await watch.click(page.getByRole('link', { name: 'Units', exact: true }));
   await hydrated(page);
   await watch.file(page.getByTestId('csv-file'), csv);
   await expect(page.getByTestId('map-external_id')).toHaveValue('id');
@@ -55,7 +55,7 @@ async function importUnits(page: Page, watch: Stopwatch, csv: string) {
 }
 
 async function publish(page: Page, watch: Stopwatch) {
-  await watch.click(page.getByRole('link', { name: 'Overview' }));
+  await watch.click(page.getByRole('link', { name: 'Overview', exact: true }));
   await hydrated(page);
   await expect(page.getByTestId('checklist-clear')).toBeVisible();
   await watch.click(page.getByTestId('job-publish'));
@@ -84,7 +84,7 @@ test('flow 1: from the shop-verification template to live', async ({ page }) => 
   await expect(page).toHaveURL(/\/manage\/jobs\/\d+$/);
   await expect(page.getByTestId('job-status')).toHaveText('Draft');
 
-  await watch.click(page.getByRole('link', { name: 'Settings' }));
+  await watch.click(page.getByRole('link', { name: 'Settings', exact: true }));
   await hydrated(page);
   await watch.fill(page.getByLabel('Title', { exact: true }), title);
   await watch.fill(page.getByLabel('Pay per approved gig (₹)'), '52.50');
@@ -137,7 +137,7 @@ test('flow 2: from a blank job with a 6-field form and a 3-question training to 
   await watch.click(page.getByTestId('create-job'));
   await expect(page).toHaveURL(/\/manage\/jobs\/\d+$/);
 
-  await watch.click(page.getByRole('link', { name: 'Form' }));
+  await watch.click(page.getByRole('link', { name: 'Form', exact: true }));
   await hydrated(page);
   const addField = async (kind: string, label: string) => {
     await watch.select(page.getByTestId('add-kind'), kind);
@@ -163,7 +163,7 @@ test('flow 2: from a blank job with a 6-field form and a 3-question training to 
   await watch.click(page.getByTestId('save-form'));
   await expect(page.getByTestId('form-save-status')).toContainText('Saved as version 1');
 
-  await watch.click(page.getByRole('link', { name: 'Settings' }));
+  await watch.click(page.getByRole('link', { name: 'Settings', exact: true }));
   await hydrated(page);
   await watch.fill(page.getByLabel('Title', { exact: true }), title);
   await watch.fill(page.getByLabel('Pay per approved gig (₹)'), '40');
@@ -203,7 +203,7 @@ test('a CSV with bad rows is refused whole, listing each row', async ({ page }) 
   await hydrated(page);
   await page.getByTestId('create-job').click();
   await expect(page).toHaveURL(/\/manage\/jobs\/\d+$/);
-  await page.getByRole('link', { name: 'Units' }).click();
+  await page.getByRole('link', { name: 'Units', exact: true }).click();
   await hydrated(page);
   const file = join(mkdtempSync(join(tmpdir(), 'gigforge-bad-')), 'bad.csv');
   writeFileSync(file, 'id,title,lat,lng\nA,ok,12.9,77.5\nA,again,12.9,77.5\nB,far,95,77.5\n');

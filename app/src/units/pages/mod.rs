@@ -18,7 +18,9 @@ use leptos_router::hooks::use_query_map;
 pub fn UnitsPage() -> impl IntoView {
     let save = ServerAction::<SaveUnit>::new();
     let imported = RwSignal::new(0usize);
-    let job = job_resource(move || save.version().get() + imported.get());
+    // Only the unit list reloads after an import; the job (and with it the import panel
+    // and its report) stays as it is.
+    let job = job_resource(|| 0);
     view! {
         <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || job.get().map(|result| match result {
