@@ -142,6 +142,33 @@ fn units_mode(settings: &JobSettings) -> &'static str {
     }
 }
 
+type ScalarQuery<'q, T> = sqlx::query::QueryScalar<'q, sqlx::Postgres, T, sqlx::postgres::PgArguments>;
+
+/// Binds the settings as parameters $3 to $21, in the order both `insert` and `update` name
+/// their columns (the first two parameters are each statement's own).
+fn bind_settings<'q, T>(query: ScalarQuery<'q, T>, settings: &'q JobSettings) -> ScalarQuery<'q, T> {
+    query
+        .bind(&settings.title)
+        .bind(&settings.title_hi)
+        .bind(&settings.description)
+        .bind(&settings.description_hi)
+        .bind(settings.category.code())
+        .bind(settings.pay.0)
+        .bind(settings.budget_cap.map(|cap| cap.0))
+        .bind(settings.target_approved)
+        .bind(settings.daily_cap_per_gigger)
+        .bind(settings.reservation_minutes)
+        .bind(settings.starts_on)
+        .bind(settings.ends_on)
+        .bind(Json(&settings.geography))
+        .bind(languages(settings))
+        .bind(settings.training_id)
+        .bind(settings.min_trust_score)
+        .bind(settings.overlap)
+        .bind(units_mode(settings))
+        .bind(Json(&settings.qc_policy))
+}
+
 /// A new draft job; returns its id.
 pub async fn insert(
     conn: &mut PgConnection,
@@ -150,7 +177,7 @@ pub async fn insert(
     created_by: i64,
 ) -> Result<i64, AppError> {
     check_training(conn, organisation_id, settings).await?;
-    let id = sqlx::query_scalar(
+    let query = sqlx::query_scalar(
         "insert into jobs (organisation_id, created_by, status, title, title_hi, description, description_hi,
              category, pay_paise, budget_cap_paise, target_approved, daily_cap_per_gigger, reservation_minutes,
              starts_on, ends_on, geography, languages, training_id, min_trust_score, overlap, units_mode, qc_policy)
@@ -158,28 +185,8 @@ pub async fn insert(
          returning id",
     )
     .bind(organisation_id)
-    .bind(created_by)
-    .bind(&settings.title)
-    .bind(&settings.title_hi)
-    .bind(&settings.description)
-    .bind(&settings.description_hi)
-    .bind(settings.category.code())
-    .bind(settings.pay.0)
-    .bind(settings.budget_cap.map(|cap| cap.0))
-    .bind(settings.target_approved)
-    .bind(settings.daily_cap_per_gigger)
-    .bind(settings.reservation_minutes)
-    .bind(settings.starts_on)
-    .bind(settings.ends_on)
-    .bind(Json(&settings.geography))
-    .bind(languages(settings))
-    .bind(settings.training_id)
-    .bind(settings.min_trust_score)
-    .bind(settings.overlap)
-    .bind(units_mode(settings))
-    .bind(Json(&settings.qc_policy))
-    .fetch_one(conn)
-    .await?;
+    .bind(created_by);
+    let id = bind_settings(query, settings).fetch_one(conn).await?;
     Ok(id)
 }
 
@@ -191,7 +198,7 @@ pub async fn update(
     settings: &JobSettings,
 ) -> Result<i32, AppError> {
     check_training(conn, job.organisation_id, settings).await?;
-    let version: Option<i32> = sqlx::query_scalar(
+    let query = sqlx::query_scalar(
         "update jobs set title = $3, title_hi = $4, description = $5, description_hi = $6, category = $7,
              pay_paise = $8, budget_cap_paise = $9, target_approved = $10, daily_cap_per_gigger = $11,
              reservation_minutes = $12, starts_on = $13, ends_on = $14, geography = $15, languages = $16,
@@ -201,28 +208,8 @@ pub async fn update(
          returning version",
     )
     .bind(job.id)
-    .bind(expected_version)
-    .bind(&settings.title)
-    .bind(&settings.title_hi)
-    .bind(&settings.description)
-    .bind(&settings.description_hi)
-    .bind(settings.category.code())
-    .bind(settings.pay.0)
-    .bind(settings.budget_cap.map(|cap| cap.0))
-    .bind(settings.target_approved)
-    .bind(settings.daily_cap_per_gigger)
-    .bind(settings.reservation_minutes)
-    .bind(settings.starts_on)
-    .bind(settings.ends_on)
-    .bind(Json(&settings.geography))
-    .bind(languages(settings))
-    .bind(settings.training_id)
-    .bind(settings.min_trust_score)
-    .bind(settings.overlap)
-    .bind(units_mode(settings))
-    .bind(Json(&settings.qc_policy))
-    .fetch_optional(conn)
-    .await?;
+    .bind(expected_version);
+    let version: Option<i32> = bind_settings(query, settings).fetch_optional(conn).await?;
     version.ok_or_else(stale_edit)
 }
 
