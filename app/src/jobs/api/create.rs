@@ -13,8 +13,8 @@ use {
     crate::jobs::templates::{BuiltIn, JobStart},
 };
 
-/// What the new-job page offers: the organisations the user may create jobs for, the
-/// built-in and saved templates, and (as `clone:<id>`) jobs to copy.
+/// What the new-job page offers: the organisations the user may create jobs for and the
+/// built-in and saved templates. (Cloning starts from the job's own page.)
 #[server(endpoint = "jobs/new_options")]
 pub async fn new_job_options() -> Result<(Vec<Organisation>, Vec<TemplateChoice>), AppError> {
     respond(async move {
