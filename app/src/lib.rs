@@ -6,6 +6,7 @@ pub mod error;
 pub mod forms;
 pub mod jobs;
 pub mod money;
+pub mod photos;
 mod shell;
 #[cfg(feature = "ssr")]
 pub mod state;
