@@ -13,3 +13,5 @@ pub const MAX_SIDE_PX: u32 = 1600;
 
 #[cfg(feature = "ssr")]
 pub mod intake;
+#[cfg(feature = "ssr")]
+pub mod storage;
