@@ -11,6 +11,8 @@ pub const MAX_PIXELS: u64 = 40_000_000;
 /// The longer side of a stored photo; the browser downscales to this before uploading.
 pub const MAX_SIDE_PX: u32 = 1600;
 
+// Called only from event handlers, which run only in the browser (as forms/browser.rs).
+pub mod browser;
 #[cfg(feature = "ssr")]
 pub mod intake;
 #[cfg(feature = "ssr")]
