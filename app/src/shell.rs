@@ -2,12 +2,14 @@
 
 use crate::accounts::api::current_user;
 use crate::accounts::pages::{AdminUsers, ChangePassword, CodeSignIn, PhoneSignIn, StaffSignIn};
+use crate::gigs::pages::{FeedPage, GigJobPage, GigPage, MyGigsPage, ProfilePage, TrainingPage};
 use crate::jobs::pages::{
-    CustomerJobs, FormBuilderPage, GiggerHome, JobPage, JobSettingsPage, ManagerJobs, NewJob, ReviewerHome,
+    CustomerJobs, FormBuilderPage, JobPage, JobSettingsPage, ManagerJobs, NewJob, ReviewerHome,
 };
 use crate::training::pages::{TrainingEditor, TrainingList};
 use crate::ui::{Header, NotFound};
 use crate::units::pages::UnitsPage;
+use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::components::{Redirect, Route, Router, Routes};
@@ -20,7 +22,7 @@ const REGISTER_SERVICE_WORKER: &str =
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
         <!DOCTYPE html>
-        <html lang="en">
+        <html>
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
@@ -56,8 +58,14 @@ pub fn App() -> impl IntoView {
             let _ = body.set_attribute("data-hydrated", "true");
         }
     });
+    // The reader's language (en/hi): chosen with the switcher, kept in a cookie for a
+    // year, else from Accept-Language; the provider also sets <html lang>.
+    let cookie = leptos_i18n::context::CookieOptions::default()
+        .max_age(365_i64 * 24 * 3600 * 1000)
+        .path("/".to_string());
     view! {
         <Title text="Gigforge"/>
+        <I18nContextProvider cookie_options=cookie>
         <Router>
             <Header/>
             <main id="main">
@@ -67,7 +75,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/signin/code") view=CodeSignIn ssr=SsrMode::Async/>
                     <Route path=path!("/staff/signin") view=StaffSignIn ssr=SsrMode::Async/>
                     <Route path=path!("/account/password") view=ChangePassword ssr=SsrMode::Async/>
-                    <Route path=path!("/gigs") view=GiggerHome ssr=guarded.clone()/>
+                    <Route path=path!("/gigs") view=FeedPage ssr=guarded.clone()/>
+                    <Route path=path!("/gigs/profile") view=ProfilePage ssr=guarded.clone()/>
+                    <Route path=path!("/gigs/mine") view=MyGigsPage ssr=guarded.clone()/>
+                    <Route path=path!("/gigs/training/:training_id") view=TrainingPage ssr=guarded.clone()/>
+                    <Route path=path!("/gigs/:job_id") view=GigJobPage ssr=guarded.clone()/>
+                    <Route path=path!("/gigs/:job_id/do/:reservation_id") view=GigPage ssr=guarded.clone()/>
                     <Route path=path!("/manage") view=ManagerJobs ssr=guarded.clone()/>
                     <Route path=path!("/manage/jobs/new") view=NewJob ssr=guarded.clone()/>
                     <Route path=path!("/manage/jobs/:id") view=JobPage ssr=guarded.clone()/>
@@ -82,6 +95,7 @@ pub fn App() -> impl IntoView {
                 </Routes>
             </main>
         </Router>
+        </I18nContextProvider>
     }
 }
 
@@ -102,12 +116,13 @@ fn Home() -> impl IntoView {
 
 #[component]
 fn Landing() -> impl IntoView {
+    let i18n = use_i18n();
     view! {
         <section class="hero">
-            <h1>"Gigs you can do on your phone"</h1>
-            <p>"Verify shops, survey households, tag photos. Get paid for every approved gig."</p>
-            <a class="button primary" href="/signin">"Sign in with your phone"</a>
-            <p class="muted small">"Staff or customer? "<a href="/staff/signin">"Sign in with email"</a></p>
+            <h1>{t!(i18n, landing.title)}</h1>
+            <p>{t!(i18n, landing.lead)}</p>
+            <a class="button primary" href="/signin">{t!(i18n, landing.sign_in)}</a>
+            <p class="muted small">{t!(i18n, landing.staff)}<a href="/staff/signin">{t!(i18n, landing.staff_link)}</a></p>
         </section>
     }
 }

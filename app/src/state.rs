@@ -15,6 +15,9 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     pub secrets: Arc<Secrets>,
     pub limits: AuthLimits,
+    pub gig_limits: crate::gigs::server::reserve::GigLimits,
+    /// Where submission photos are kept (a local directory or S3-compatible storage).
+    pub photo_store: Arc<dyn crate::photos::storage::PhotoStore>,
 }
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {

@@ -67,7 +67,22 @@ test.describe('without JavaScript', () => {
     await expect(page.locator('#code-error')).toContainText('That code is not right. 4 tries left.');
     await page.getByLabel('Code').fill(await latestCode(phone.e164));
     await page.getByRole('button', { name: 'Sign in' }).click();
+    // Onboarding is a plain form too.
+    await expect(page).toHaveURL(/\/gigs\/profile$/);
+    await page.getByLabel('Your name').fill('No Script');
+    await page.getByLabel('City or town').fill('Bengaluru');
+    await page.getByLabel('Pincode').fill('5600');
+    await page.getByRole('button', { name: 'Save and see gigs' }).click();
+    await expect(page.locator('#pincode-error')).toContainText('6-digit pincode');
+    await page.getByLabel('Your name').fill('No Script');
+    await page.getByLabel('City or town').fill('Bengaluru');
+    await page.getByLabel('Pincode').fill('560001');
+    await page.getByRole('button', { name: 'Save and see gigs' }).click();
     await expect(page).toHaveURL(/\/gigs$/);
     await expect(page.getByRole('heading', { name: 'Gigs for you' })).toBeVisible();
+    await expect(page.getByText('Verify kirana shops in Bengaluru')).toBeVisible();
+    // Paging and the job page are links and render on the server.
+    await page.getByText('Verify kirana shops in Bengaluru').click();
+    await expect(page.getByRole('link', { name: 'Start training' })).toBeVisible();
   });
 });

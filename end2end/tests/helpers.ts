@@ -35,13 +35,26 @@ export async function requestCode(page: Page, typedPhone: string) {
   await expect(page).toHaveURL(/\/signin\/code\?phone=/);
 }
 
-export async function signInGigger(page: Page) {
+/** Signs a new gigger in; by default also completes onboarding (Bengaluru, 560001). */
+export async function signInGigger(page: Page, options: { onboard?: boolean } = {}) {
   const phone = freshPhone();
   await requestCode(page, phone.typed);
   await page.getByLabel('Code').fill(await latestCode(phone.e164));
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page).toHaveURL(/\/gigs$/);
+  // A first-time gigger is asked about themselves before the feed.
+  await expect(page).toHaveURL(/\/gigs\/profile$/);
+  if (options.onboard !== false) await onboard(page);
   return phone;
+}
+
+export async function onboard(page: Page, pincode = '560001') {
+  await hydrated(page);
+  await page.getByLabel('Your name').fill('Test Gigger');
+  await page.getByLabel('City or town').fill('Bengaluru');
+  await page.getByLabel('Pincode').fill(pincode);
+  await page.getByRole('button', { name: 'Save and see gigs' }).click();
+  await expect(page).toHaveURL(/\/gigs$/);
+  await expect(page.getByRole('heading', { name: 'Gigs for you' })).toBeVisible();
 }
 
 export async function signInWithPassword(page: Page, email: string, password: string) {

@@ -143,6 +143,10 @@ async fn spawn(pool: PgPool) -> SocketAddr {
         clock: Arc::new(SystemClock),
         secrets: Arc::new(Secrets { otp_pepper: b"bench pepper".to_vec() }),
         limits: AuthLimits::default(),
+        gig_limits: Default::default(),
+        photo_store: Arc::new(app::photos::storage::LocalDirStore::new(
+            std::env::temp_dir().join(format!("gigforge-bench-photos-{}", std::process::id())),
+        )),
     };
     let settings = HttpSettings {
         cookie_key: tower_sessions::cookie::Key::from(&[7u8; 64]),

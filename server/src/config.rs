@@ -19,7 +19,7 @@ pub struct Cli {
 #[derive(Subcommand)]
 pub enum Command {
     /// Serve the web app and API (the default).
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Apply database migrations and exit.
     Migrate,
     /// Create an admin account with a temporary password (for a new installation).
@@ -65,6 +65,21 @@ pub struct ServeArgs {
     /// Directory for files the server keeps (the generated session secret, uploads).
     #[arg(long, env = "DATA_DIR", default_value = ".data")]
     pub data_dir: PathBuf,
+    /// Directory for submission photos (default: DATA_DIR/photos), unless S3_BUCKET is set.
+    #[arg(long, env = "PHOTO_DIR")]
+    pub photo_dir: Option<PathBuf>,
+    /// Keep submission photos in this S3-compatible bucket instead of a directory.
+    #[arg(long, env = "S3_BUCKET")]
+    pub s3_bucket: Option<String>,
+    /// The S3 endpoint for non-AWS storage (MinIO, R2...), e.g. https://minio.internal:9000
+    #[arg(long, env = "S3_ENDPOINT")]
+    pub s3_endpoint: Option<String>,
+    #[arg(long, env = "S3_REGION", default_value = "ap-south-1")]
+    pub s3_region: String,
+    #[arg(long, env = "S3_ACCESS_KEY_ID", hide_env_values = true)]
+    pub s3_access_key_id: Option<String>,
+    #[arg(long, env = "S3_SECRET_ACCESS_KEY", hide_env_values = true)]
+    pub s3_secret_access_key: Option<String>,
     /// Secret (32+ characters) for signing session cookies and peppering sign-in codes.
     /// When unset, one is generated once and kept in DATA_DIR/session-secret.
     #[arg(long, env = "SESSION_SECRET", hide_env_values = true)]

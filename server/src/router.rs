@@ -49,6 +49,11 @@ pub fn build(state: AppState, settings: HttpSettings) -> Router {
         // Streaming CSV upload; a plain handler rather than a server function so the body
         // is parsed as it arrives. It authorizes itself like every server function.
         .route("/api/jobs/{job_id}/units/import", post(app::units::server::import::handler))
+        .route(
+            "/api/gigs/{job_id}/reservations/{reservation_id}/submission",
+            post(app::gigs::server::submit::handler)
+                .layer(axum::extract::DefaultBodyLimit::max(app::gigs::server::submit::MAX_SUBMISSION_BYTES)),
+        )
         .route("/api/{*fn_name}", get(server_fn).post(server_fn))
         .leptos_routes_with_context(&state, routes, move || provide_context(context_state.clone()), {
             let options = state.leptos_options.clone();

@@ -173,9 +173,110 @@ pub async fn load(pool: &PgPool) -> Result<(), Box<dyn std::error::Error + Send 
         .execute(&mut *tx)
         .await?;
     }
+    seed_tagging_job(&mut tx, org_id, manager_id).await?;
+    seed_giggers(&mut tx).await?;
     tx.commit().await?;
     Ok(())
 }
+
+/// A second live job whose units have no location (done from anywhere): photo tagging,
+/// Hindi title included, no training.
+async fn seed_tagging_job(
+    tx: &mut sqlx::PgConnection,
+    org_id: i64,
+    manager_id: i64,
+) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    let spec = builtin::spec(BuiltIn::ImageTagging);
+    let settings = JobSettings {
+        title: "Tag shelf photos".into(),
+        title_hi: "शेल्फ़ की फ़ोटो टैग करें".into(),
+        target_approved: 300,
+        training_id: None,
+        ..spec.settings
+    };
+    let job_id = store::insert(tx, org_id, &settings, manager_id).await.map_err(|e| e.to_string())?;
+    let schema = FormSchema::parse(spec.form).map_err(|e| format!("{e:?}"))?;
+    sqlx::query("insert into job_form_versions (job_id, version, schema, created_by) values ($1, 1, $2, $3)")
+        .bind(job_id)
+        .bind(serde_json::to_value(&schema)?)
+        .bind(manager_id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("update jobs set status = 'live', published_at = now() where id = $1")
+        .bind(job_id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(
+        "insert into units (job_id, external_id, title, context)
+         select $1, 'IMG-' || lpad(n::text, 3, '0'), 'Shelf photo ' || n,
+                jsonb_build_object('image_url', '/icons/icon-512.png')
+         from generate_series(1, 100) n",
+    )
+    .bind(job_id)
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// Centres of a few pincodes (for giggers who give no device location) and profiles for
+/// two of the three demo giggers; the third (Meena) sees onboarding at her first sign-in.
+async fn seed_giggers(tx: &mut sqlx::PgConnection) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    for (pincode, lat, lng, place) in DEMO_PINCODES {
+        sqlx::query("insert into pincodes (pincode, latitude, longitude, place) values ($1, $2, $3, $4)")
+            .bind(pincode)
+            .bind(lat)
+            .bind(lng)
+            .bind(place)
+            .execute(&mut *tx)
+            .await?;
+    }
+    // (phone, pincode, languages, UPI id, device location)
+    type Profile<'a> = (&'a str, &'a str, &'a [&'a str], Option<&'a str>, Option<(f64, f64)>);
+    let profiles: [Profile; 2] = [
+        ("+919000000001", "560001", &["en", "hi"], Some("asha@okaxis"), Some((12.9716, 77.5946))),
+        ("+919000000002", "560038", &["hi"], None, None),
+    ];
+    for (phone, pincode, languages, upi, device) in profiles {
+        let (lat, lng, source) = match device {
+            Some((lat, lng)) => (Some(lat), Some(lng), Some("device")),
+            None => {
+                let (_, lat, lng, _) =
+                    DEMO_PINCODES.iter().find(|p| p.0 == pincode).ok_or("a demo pincode")?;
+                (Some(*lat), Some(*lng), Some("pincode"))
+            }
+        };
+        sqlx::query(
+            "insert into gigger_profiles (user_id, city, pincode, languages, upi_id, latitude, longitude, location_source)
+             select id, 'Bengaluru', $2, $3, $4, $5, $6, $7 from users where phone = $1",
+        )
+        .bind(phone)
+        .bind(pincode)
+        .bind(languages)
+        .bind(upi)
+        .bind(lat)
+        .bind(lng)
+        .bind(source)
+        .execute(&mut *tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Approximate centres (post office locations) of some pincodes; a real installation
+/// loads the full list with `gigforge import-pincodes`.
+pub const DEMO_PINCODES: &[(&str, f64, f64, &str)] = &[
+    ("560001", 12.9757, 77.6033, "Bengaluru GPO"),
+    ("560003", 13.0035, 77.5709, "Malleshwaram"),
+    ("560004", 12.9417, 77.5755, "Basavanagudi"),
+    ("560017", 12.9609, 77.6387, "HAL"),
+    ("560034", 12.9352, 77.6245, "Koramangala"),
+    ("560038", 12.9719, 77.6412, "Indiranagar"),
+    ("560078", 12.9063, 77.5857, "JP Nagar"),
+    ("560100", 12.8452, 77.6602, "Electronic City"),
+    ("560103", 12.9260, 77.6762, "Bellandur"),
+    ("110001", 28.6315, 77.2167, "New Delhi GPO"),
+    ("400001", 18.9388, 72.8354, "Mumbai GPO"),
+];
 
 const STREETS: &[(&str, &str)] = &[
     ("MG Road", "Shanthala Nagar"),

@@ -38,12 +38,14 @@ pub async fn run(database_url: Option<&str>, args: ServeArgs) -> Result<(), Star
         _ => StartupError(format!("cannot listen on {addr}: {e}")),
     })?;
 
+    let sweeper = tokio::spawn(app::gigs::server::expiry::sweep_forever(app_state.clone()));
     let cleanup = tokio::spawn(clean_up_periodically(app_state));
     tracing::info!("Gigforge is listening on http://{addr}");
     let served = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown_signal())
         .await;
     cleanup.abort();
+    sweeper.abort();
     pool.close().await;
     served.map_err(|e| StartupError(format!("server error: {e}")))?;
     tracing::info!("stopped");

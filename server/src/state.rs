@@ -98,5 +98,30 @@ pub fn app_state(pool: PgPool, args: &ServeArgs, secret: &Secret) -> Result<AppS
         clock: Arc::new(SystemClock),
         secrets: Arc::new(Secrets { otp_pepper: otp_pepper(secret) }),
         limits: AuthLimits::default(),
+        gig_limits: Default::default(),
+        photo_store: photo_store(args)?,
     })
+}
+
+/// Photos go to the S3 bucket when S3_BUCKET is set, else to DATA_DIR/photos (or PHOTO_DIR).
+fn photo_store(args: &ServeArgs) -> Result<Arc<dyn app::photos::storage::PhotoStore>, StartupError> {
+    if let Some(bucket) = &args.s3_bucket {
+        let (Some(key_id), Some(secret)) = (&args.s3_access_key_id, &args.s3_secret_access_key) else {
+            return Err(StartupError("S3_BUCKET needs S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY".into()));
+        };
+        let store = app::photos::storage::S3Store::new(
+            bucket,
+            args.s3_endpoint.as_deref(),
+            &args.s3_region,
+            key_id,
+            secret,
+        )
+        .map_err(|e| StartupError(format!("the S3 photo store cannot be set up: {e}")))?;
+        tracing::info!(bucket = %bucket, "photos go to S3-compatible storage");
+        return Ok(Arc::new(store));
+    }
+    let dir = args.photo_dir.clone().unwrap_or_else(|| args.data_dir.join("photos"));
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| StartupError(format!("cannot create the photo directory {}: {e}", dir.display())))?;
+    Ok(Arc::new(app::photos::storage::LocalDirStore::new(dir)))
 }

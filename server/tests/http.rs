@@ -110,7 +110,29 @@ fn matrix(who: Who) -> Vec<MatrixEntry> {
             ],
             &[Manager, Admin],
         ),
-        ("/api/gigs/live", vec![], &[Gigger]),
+        ("/api/gigs/profile", vec![], &[Gigger]),
+        (
+            "/api/gigs/profile/save",
+            vec![
+                ("name", "Asha".into()),
+                ("city", "Bengaluru".into()),
+                ("pincode", "560001".into()),
+                ("speaks_en", "on".into()),
+            ],
+            &[Gigger],
+        ),
+        ("/api/gigs/feed", vec![], &[Gigger]),
+        ("/api/gigs/job", vec![("job_id", "1".into())], &[Gigger]),
+        ("/api/gigs/reserve", vec![("job_id", "2".into())], &[Gigger]),
+        ("/api/gigs/release", vec![("job_id", "2".into()), ("reservation_id", "999999".into())], &[Gigger]),
+        ("/api/gigs/reserved", vec![("job_id", "1".into()), ("reservation_id", "999999".into())], &[Gigger]),
+        ("/api/gigs/mine", vec![], &[Gigger]),
+        ("/api/gigs/training", vec![("training_id", "1".into())], &[Gigger]),
+        (
+            "/api/gigs/training/attempt",
+            vec![("training_id", "1".into()), ("answers_json", "[[0],[0],[0]]".into())],
+            &[Gigger],
+        ),
         ("/api/forms/take_error", vec![], EVERYONE),
         ("/api/auth/sign_out", vec![], EVERYONE),
     ]
@@ -187,7 +209,9 @@ async fn every_server_function_admits_exactly_its_roles(pool: PgPool) {
     // Spot checks that allowed calls really did their work.
     assert_eq!(outcomes[&("/api/admin/create_user", Admin)], 200);
     assert_eq!(outcomes[&("/api/jobs/list", Customer)], 200);
-    assert_eq!(outcomes[&("/api/gigs/live", Gigger)], 200);
+    assert_eq!(outcomes[&("/api/gigs/feed", Gigger)], 200);
+    assert_eq!(outcomes[&("/api/gigs/training", Gigger)], 200);
+    assert_eq!(outcomes[&("/api/gigs/training/attempt", Gigger)], 200, "an attempt is scored");
     assert_eq!(outcomes[&("/api/jobs/save_settings", Manager)], 200);
     assert_eq!(outcomes[&("/api/jobs/save_settings", Admin)], 409, "a stale version is refused");
     assert_eq!(outcomes[&("/api/units/save", Manager)], 200);
@@ -211,14 +235,14 @@ async fn customers_see_only_their_own_organisations_jobs(pool: PgPool) {
     };
     let customer = client_for(&app, Customer).await;
     let seen: serde_json::Value = app.call(&customer, "/api/jobs/list", &[]).await.json().await.unwrap();
-    assert_eq!(titles(seen), vec!["Verify kirana shops in Bengaluru"]);
+    assert_eq!(titles(seen), vec!["Tag shelf photos", "Verify kirana shops in Bengaluru"]);
     // The demo manager works for the demo organisation only; admins see every job.
     let manager = client_for(&app, Manager).await;
     let seen: serde_json::Value = app.call(&manager, "/api/jobs/list", &[]).await.json().await.unwrap();
-    assert_eq!(titles(seen), vec!["Verify kirana shops in Bengaluru"]);
+    assert_eq!(titles(seen), vec!["Tag shelf photos", "Verify kirana shops in Bengaluru"]);
     let admin = client_for(&app, Admin).await;
     let seen: serde_json::Value = app.call(&admin, "/api/jobs/list", &[]).await.json().await.unwrap();
-    assert_eq!(titles(seen).len(), 2);
+    assert_eq!(titles(seen).len(), 3);
 }
 
 fn session_cookie(response: &reqwest::Response) -> Option<String> {

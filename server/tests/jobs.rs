@@ -427,16 +427,17 @@ async fn the_lifecycle_follows_its_arrows_and_archived_jobs_are_hidden(pool: PgP
             list_ids(&body)
         }
     };
-    assert_eq!(listed("false").await, vec![1]);
+    // Job 2 is the demo's second job (photo tagging).
+    assert_eq!(listed("false").await, vec![2, 1]);
     let (status, body) = change_status(&app, &manager, 1, 4, "archive").await;
     assert_eq!((status, body.clone()), (200, json!(5)), "{body}");
     let archived_at: Option<chrono::DateTime<chrono::Utc>> =
         sqlx::query_scalar("select archived_at from jobs where id = 1").fetch_one(&pool).await.unwrap();
     assert!(archived_at.is_some());
-    assert_eq!(listed("false").await, Vec::<i64>::new(), "archived jobs are hidden");
+    assert_eq!(listed("false").await, vec![2], "archived jobs are hidden");
     assert_eq!(listed("true").await, vec![1], "and listed when asked for");
     let (status, body) = status_json(app.call(&manager, "/api/jobs/list", &[]).await).await;
-    assert_eq!((status, list_ids(&body)), (200, vec![]), "hidden by default");
+    assert_eq!((status, list_ids(&body)), (200, vec![2]), "hidden by default");
 
     let history: Vec<(String, Value)> = changes_of(&pool, 1).await;
     let statuses: Vec<(&str, &str, &str)> = history
@@ -522,7 +523,7 @@ async fn managers_and_customers_stay_within_their_organisation(pool: PgPool) {
     let (status, body) = status_json(app.call(&other, "/api/jobs/list", &[]).await).await;
     assert_eq!((status, list_ids(&body)), (200, vec![own_job]));
     let (status, body) = status_json(app.call(&manager, "/api/jobs/list", &[]).await).await;
-    assert_eq!((status, list_ids(&body)), (200, vec![1]));
+    assert_eq!((status, list_ids(&body)), (200, vec![2, 1]));
     let (status, _) =
         status_json(app.call(&manager, "/api/jobs/detail", &[("job_id", &own_job.to_string())]).await).await;
     assert_eq!(status, 403);

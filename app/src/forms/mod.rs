@@ -7,6 +7,7 @@
 
 mod answers;
 mod browser;
+pub use browser::capture_location;
 mod pattern;
 mod schema;
 pub mod view;

@@ -4,6 +4,12 @@
 use super::{browser, Answer, Answers, Field, FieldKind, FormSchema, Lang};
 use leptos::prelude::*;
 
+/// Where a photo field hands the files the gigger took: the gig page turns them into
+/// downscaled JPEGs and answers with their ids. Without it (the builder's preview) the
+/// field answers with the file names. Provided only in the browser.
+#[derive(Clone, Copy)]
+pub struct PhotoSink(pub StoredValue<Box<dyn Fn(String, web_sys::HtmlInputElement, Callback<Option<Answer>>)>, LocalStorage>);
+
 /// Renders every field of `schema` once; conditions hide and show fields without
 /// re-rendering (so typing never loses focus). Errors appear for fields the gigger has
 /// touched, or for all fields once `show_all_errors` is set (on submit).
@@ -222,19 +228,32 @@ fn FieldInput(
         .into_any(),
         // Camera only: `capture` opens the camera, never the gallery. The gigger app
         // uploads each photo and answers with its id; here the file names stand in.
-        FieldKind::Photo { max_count, .. } => view! {
-            <input id=id name=name type="file" accept="image/jpeg,image/png,image/webp" capture="environment"
-                multiple={max_count > 1} aria-describedby=error_id
-                on:change=move |ev| {
-                    use wasm_bindgen::JsCast;
-                    let input: web_sys::HtmlInputElement = ev.target().unwrap().unchecked_into();
-                    let names: Vec<String> = input.files().map(|files| {
-                        (0..files.length()).filter_map(|i| files.get(i)).map(|file| file.name()).collect()
-                    }).unwrap_or_default();
-                    set.run((!names.is_empty()).then_some(Answer::Photos(names)));
-                }/>
+        FieldKind::Photo { max_count, .. } => {
+            let sink = use_context::<PhotoSink>();
+            let key = field.key.clone();
+            let count = move || match current.get() {
+                Some(Answer::Photos(ids)) if !ids.is_empty() => format!("\u{2713} {}", ids.len()),
+                _ => String::new(),
+            };
+            view! {
+                <input id=id name=name type="file" accept="image/jpeg,image/png,image/webp" capture="environment"
+                    multiple={max_count > 1} aria-describedby=error_id
+                    on:change=move |ev| {
+                        use wasm_bindgen::JsCast;
+                        let input: web_sys::HtmlInputElement = ev.target().unwrap().unchecked_into();
+                        if let Some(sink) = sink {
+                            sink.0.with_value(|sink| sink(key.clone(), input, set));
+                            return;
+                        }
+                        let names: Vec<String> = input.files().map(|files| {
+                            (0..files.length()).filter_map(|i| files.get(i)).map(|file| file.name()).collect()
+                        }).unwrap_or_default();
+                        set.run((!names.is_empty()).then_some(Answer::Photos(names)));
+                    }/>
+                <span class="photo-count muted" data-testid="photo-count">{count}</span>
+            }
+            .into_any()
         }
-        .into_any(),
         FieldKind::Location { .. } => {
             let problem = RwSignal::new(None::<String>);
             let busy = RwSignal::new(false);

@@ -162,12 +162,3 @@ pub struct JobSummary {
     pub units_open: i64,
     pub archived: bool,
 }
-
-/// A live job as a gigger's home page lists it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct GigCard {
-    pub id: i64,
-    pub title: String,
-    pub pay: Paise,
-    pub units_open: i64,
-}

@@ -139,6 +139,8 @@ pub struct JobSettings {
     pub target_approved: i32,
     pub daily_cap_per_gigger: Option<i32>,
     pub reservation_minutes: i32,
+    /// How long one gig takes, as the feed tells giggers.
+    pub expected_minutes: i16,
     pub starts_on: Option<NaiveDate>,
     pub ends_on: Option<NaiveDate>,
     pub geography: Geography,
@@ -165,6 +167,7 @@ impl JobSettings {
             target_approved: 100,
             daily_cap_per_gigger: None,
             reservation_minutes: 60,
+            expected_minutes: 15,
             starts_on: None,
             ends_on: None,
             geography: Geography::Anywhere,
@@ -196,6 +199,8 @@ pub struct JobSettingsForm {
     #[serde(default)]
     pub daily_cap_per_gigger: String,
     pub reservation_minutes: String,
+    #[serde(default)]
+    pub expected_minutes: String,
     #[serde(default)]
     pub starts_on: String,
     #[serde(default)]
@@ -310,6 +315,10 @@ impl JobSettingsForm {
         })?;
         let reservation_minutes =
             number("reservation_minutes", &self.reservation_minutes, "The time limit", 5..=10_080)?;
+        let expected_minutes = optional(&self.expected_minutes, |text| {
+            number("expected_minutes", text, "The time per gig", 1..=1440)
+        })?
+        .unwrap_or(15);
         let starts_on = optional(&self.starts_on, |text| date("starts_on", text))?;
         let ends_on = optional(&self.ends_on, |text| date("ends_on", text))?;
         if let (Some(start), Some(end)) = (starts_on, ends_on) {
@@ -324,7 +333,7 @@ impl JobSettingsForm {
                 Geography::Places { cities, pincodes }
             }
             "near_units" => Geography::NearUnits {
-                max_distance_m: number("max_distance_m", &self.max_distance_m, "The distance", 10..=500_000)?,
+                max_distance_m: number("max_distance_m", &self.max_distance_m, "The distance", 10..=50_000)?,
             },
             _ => return Err(("geography_kind", "Choose where the work is.".into())),
         };
@@ -384,6 +393,7 @@ impl JobSettingsForm {
             target_approved,
             daily_cap_per_gigger,
             reservation_minutes,
+            expected_minutes,
             starts_on,
             ends_on,
             geography,
@@ -421,6 +431,7 @@ impl JobSettingsForm {
             target_approved: settings.target_approved.to_string(),
             daily_cap_per_gigger: text(settings.daily_cap_per_gigger),
             reservation_minutes: settings.reservation_minutes.to_string(),
+            expected_minutes: settings.expected_minutes.to_string(),
             starts_on: settings.starts_on.map(|d| d.to_string()).unwrap_or_default(),
             ends_on: settings.ends_on.map(|d| d.to_string()).unwrap_or_default(),
             geography_kind: geography_kind.into(),

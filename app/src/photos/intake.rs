@@ -130,6 +130,25 @@ pub fn check_photo(bytes: &[u8]) -> Result<CheckedPhoto, PhotoError> {
     })
 }
 
+/// The most of an original photo's beginning that is read for its EXIF: the phone sends
+/// this much of the camera's file beside the downscaled JPEG (whose canvas re-encode
+/// dropped the EXIF); EXIF lives in the first segment, at most 64 KB.
+pub const MAX_EXIF_HEAD_BYTES: usize = 128 * 1024;
+
+/// EXIF time and GPS from the beginning of the camera's original file, when the photo
+/// itself (downscaled in the browser) has none. Anything unreadable is simply no hint.
+pub fn add_hints_from_original_head(photo: &mut CheckedPhoto, head: &[u8]) {
+    if head.len() > MAX_EXIF_HEAD_BYTES || sniff_format(head).is_none() {
+        return;
+    }
+    let hints = exif::read_hints(head);
+    photo.exif_taken_at = photo.exif_taken_at.or(hints.taken_at);
+    if photo.exif_latitude.is_none() && photo.exif_longitude.is_none() {
+        photo.exif_latitude = hints.latitude;
+        photo.exif_longitude = hints.longitude;
+    }
+}
+
 /// The format by its magic bytes; only the formats phones and browsers produce.
 fn sniff_format(bytes: &[u8]) -> Option<ImageFormat> {
     if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {

@@ -2,6 +2,7 @@
 
 use crate::accounts::api::{current_user, SignOut};
 use crate::accounts::{Role, SignedInUser};
+use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
@@ -20,6 +21,7 @@ pub fn Header() -> impl IntoView {
     // Re-read on every navigation: signing in or out moves to another page.
     let location = use_location();
     let user = Resource::new(move || location.pathname.get(), |_| current_user());
+    let i18n = use_i18n();
     view! {
         <header class="topbar">
             <a class="brand" href="/">"Gigforge"</a>
@@ -28,7 +30,8 @@ pub fn Header() -> impl IntoView {
                     Ok(Some(user)) => view! { <SignedInNav user/> }.into_any(),
                     _ => view! {
                         <nav class="nav" aria-label="Main">
-                            <a href="/signin">"Sign in"</a>
+                            <LanguageSwitch/>
+                            <a href="/signin">{t!(i18n, nav.sign_in)}</a>
                         </nav>
                     }.into_any(),
                 })}
@@ -40,14 +43,36 @@ pub fn Header() -> impl IntoView {
 #[component]
 fn SignedInNav(user: SignedInUser) -> impl IntoView {
     let sign_out = ServerAction::<SignOut>::new();
+    let i18n = use_i18n();
+    // Giggers read in English or Hindi; staff pages are in English.
+    let gigger = user.role == Role::Gigger;
     let links = if user.must_change_password { Vec::new() } else { nav_links(user.role) };
     view! {
         <nav class="nav" aria-label="Main">
-            {links.into_iter().map(|(href, label)| view! { <a href=href>{label}</a> }).collect_view()}
+            {gigger.then(|| view! { <LanguageSwitch/> })}
+            {(!gigger).then(|| links.into_iter().map(|(href, label)| view! { <a href=href>{label}</a> }).collect_view())}
             <span class="who" data-role=user.role.as_str()>{user.greeting_name().to_string()}</span>
             <ActionForm action=sign_out attr:class="inline">
-                <button type="submit" class="link-button">"Sign out"</button>
+                <button type="submit" class="link-button">{t!(i18n, nav.sign_out)}</button>
             </ActionForm>
         </nav>
+    }
+}
+
+/// English ⇄ हिन्दी. The choice is kept in a cookie, so the server renders the next
+/// page in it too.
+#[component]
+fn LanguageSwitch() -> impl IntoView {
+    let i18n = use_i18n();
+    let other = move || match i18n.get_locale() {
+        Locale::en => (Locale::hi, "हिन्दी", "hi"),
+        Locale::hi => (Locale::en, "English", "en"),
+    };
+    view! {
+        <button type="button" class="link-button language" lang=move || other().2
+            aria-label=move || t_string!(i18n, language)
+            on:click=move |_| i18n.set_locale(other().0)>
+            {move || other().1}
+        </button>
     }
 }

@@ -49,6 +49,8 @@ pub fn state(pool: PgPool) -> (AppState, Arc<SettableClock>, TempDir) {
         clock: clock.clone(),
         secrets: Arc::new(Secrets { otp_pepper: b"test pepper".to_vec() }),
         limits: AuthLimits::default(),
+        gig_limits: Default::default(),
+        photo_store: Arc::new(app::photos::storage::LocalDirStore::new(dir.0.join("photos"))),
     };
     (state, clock, dir)
 }

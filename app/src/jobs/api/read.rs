@@ -1,7 +1,7 @@
 //! Reading jobs: dashboard lists and the job page.
 
 use crate::error::AppError;
-use crate::jobs::{GigCard, JobDetail, JobSummary};
+use crate::jobs::{JobDetail, JobSummary};
 use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use {
@@ -33,16 +33,6 @@ pub async fn list_jobs(
         };
         let search = (!search.trim().is_empty()).then_some(search.as_str());
         Ok(server::list(&state.pool, organisations.as_deref(), status, search, archived).await?)
-    })
-    .await
-}
-
-/// Live jobs with work left, for a gigger's home page. Giggers only.
-#[server(endpoint = "gigs/live")]
-pub async fn live_gigs() -> Result<Vec<GigCard>, AppError> {
-    respond(async {
-        let (state, _gigger) = auth::require(&[Role::Gigger]).await?;
-        Ok(server::live_gig_cards(&state.pool).await?)
     })
     .await
 }

@@ -3,7 +3,6 @@
 
 mod field_editor;
 mod form_builder;
-mod gigger_home;
 mod job_lists;
 mod job_nav;
 mod job_page;
@@ -11,7 +10,6 @@ mod new_job;
 mod settings_page;
 
 pub use form_builder::FormBuilderPage;
-pub use gigger_home::GiggerHome;
 pub use job_lists::{CustomerJobs, ManagerJobs, ReviewerHome};
 pub use job_nav::JobNav;
 pub use job_page::{job_resource, use_job_id, JobPage};

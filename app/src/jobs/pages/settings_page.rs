@@ -95,6 +95,7 @@ fn SettingsForm(job: JobDetail, save: ServerAction<SaveJobSettings>) -> impl Int
                 <Input name="overlap" label="Submissions wanted per unit" value=form.overlap errors kind="number" required=true hint="Independent giggers per unit (3 for consensus tagging)"/>
                 <Input name="daily_cap_per_gigger" label="Daily cap per gigger (optional)" value=form.daily_cap_per_gigger errors kind="number"/>
                 <Input name="reservation_minutes" label="Time to do a reserved gig (minutes)" value=form.reservation_minutes errors kind="number" required=true/>
+                <Input name="expected_minutes" label="Time one gig takes (minutes, shown to giggers)" value=form.expected_minutes errors kind="number" required=true/>
                 <h2 class="span-all">"When and where"</h2>
                 <Input name="starts_on" label="Start date (optional)" value=form.starts_on errors kind="date"/>
                 <Input name="ends_on" label="End date (optional)" value=form.ends_on errors kind="date"/>

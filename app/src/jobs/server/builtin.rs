@@ -179,6 +179,7 @@ fn shop_verification() -> JobSpec {
             pay: Paise(4500),
             target_approved: 100,
             reservation_minutes: 120,
+            expected_minutes: 20,
             geography: Geography::NearUnits { max_distance_m: 5_000 },
             languages: vec![Lang::En, Lang::Hi],
             qc_policy: QcPolicy { geofence_m: 200, ..QcPolicy::default() },
@@ -310,6 +311,7 @@ fn household_survey() -> JobSpec {
             pay: Paise(6000),
             target_approved: 500,
             reservation_minutes: 90,
+            expected_minutes: 15,
             languages: vec![Lang::En, Lang::Hi],
             ..JobSettings::blank()
         },
@@ -388,6 +390,7 @@ fn image_tagging() -> JobSpec {
             pay: Paise(200),
             target_approved: 3000,
             reservation_minutes: 10,
+            expected_minutes: 1,
             overlap: 3,
             languages: vec![Lang::En, Lang::Hi],
             qc_policy: QcPolicy { min_seconds_on_task: 3, ..QcPolicy::default() },

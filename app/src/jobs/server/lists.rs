@@ -1,7 +1,7 @@
 //! Queries behind the job lists. Cross-job reads like these are dashboard reads;
 //! hot-path unit queries always filter on `job_id`.
 
-use crate::jobs::{GigCard, JobStatus, JobSummary};
+use crate::jobs::{JobStatus, JobSummary};
 use crate::money::Paise;
 use sqlx::PgPool;
 
@@ -80,22 +80,4 @@ pub async fn organisation_of(pool: &PgPool, user_id: i64) -> Result<Option<i64>,
         .fetch_optional(pool)
         .await?;
     Ok(row.and_then(|(id,)| id))
-}
-
-/// Live jobs with work left, best paid first. The gigger-app issue replaces this with
-/// the eligibility-aware feed.
-pub async fn live_gig_cards(pool: &PgPool) -> Result<Vec<GigCard>, sqlx::Error> {
-    let rows: Vec<(i64, String, i64, i64)> = sqlx::query_as(
-        "select j.id, j.title, j.pay_paise,
-                (select count(*) from units u where u.job_id = j.id and u.status = 'open') as open
-         from jobs j where j.status = 'live'
-           and exists (select 1 from units u where u.job_id = j.id and u.status = 'open')
-         order by j.pay_paise desc, j.id limit 50",
-    )
-    .fetch_all(pool)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, title, pay, units_open)| GigCard { id, title, pay: Paise(pay), units_open })
-        .collect())
 }

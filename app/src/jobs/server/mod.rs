@@ -11,4 +11,4 @@ pub mod lists;
 pub mod markdown;
 pub mod store;
 
-pub use lists::{list, live_gig_cards, organisation_of};
+pub use lists::{list, organisation_of};

@@ -41,6 +41,7 @@ struct JobRow {
     target_approved: i32,
     daily_cap_per_gigger: Option<i32>,
     reservation_minutes: i32,
+    expected_minutes: i16,
     starts_on: Option<NaiveDate>,
     ends_on: Option<NaiveDate>,
     geography: Json<Geography>,
@@ -54,7 +55,7 @@ struct JobRow {
 
 const COLUMNS: &str = "id, organisation_id, status, version, published_at, archived_at, title, title_hi,
     description, description_hi, category, pay_paise, budget_cap_paise, target_approved,
-    daily_cap_per_gigger, reservation_minutes, starts_on, ends_on, geography, languages,
+    daily_cap_per_gigger, reservation_minutes, expected_minutes, starts_on, ends_on, geography, languages,
     training_id, min_trust_score, overlap, units_mode, qc_policy";
 
 impl JobRow {
@@ -77,6 +78,7 @@ impl JobRow {
                 target_approved: self.target_approved,
                 daily_cap_per_gigger: self.daily_cap_per_gigger,
                 reservation_minutes: self.reservation_minutes,
+                expected_minutes: self.expected_minutes,
                 starts_on: self.starts_on,
                 ends_on: self.ends_on,
                 geography: self.geography.0,
@@ -167,6 +169,7 @@ fn bind_settings<'q, T>(query: ScalarQuery<'q, T>, settings: &'q JobSettings) ->
         .bind(settings.overlap)
         .bind(units_mode(settings))
         .bind(Json(&settings.qc_policy))
+        .bind(settings.expected_minutes)
 }
 
 /// A new draft job; returns its id.
@@ -180,8 +183,9 @@ pub async fn insert(
     let query = sqlx::query_scalar(
         "insert into jobs (organisation_id, created_by, status, title, title_hi, description, description_hi,
              category, pay_paise, budget_cap_paise, target_approved, daily_cap_per_gigger, reservation_minutes,
-             starts_on, ends_on, geography, languages, training_id, min_trust_score, overlap, units_mode, qc_policy)
-         values ($1, $2, 'draft', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)
+             starts_on, ends_on, geography, languages, training_id, min_trust_score, overlap, units_mode, qc_policy,
+             expected_minutes)
+         values ($1, $2, 'draft', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
          returning id",
     )
     .bind(organisation_id)
@@ -203,14 +207,27 @@ pub async fn update(
              pay_paise = $8, budget_cap_paise = $9, target_approved = $10, daily_cap_per_gigger = $11,
              reservation_minutes = $12, starts_on = $13, ends_on = $14, geography = $15, languages = $16,
              training_id = $17, min_trust_score = $18, overlap = $19, units_mode = $20, qc_policy = $21,
+             expected_minutes = $22,
              version = version + 1, updated_at = now()
          where id = $1 and version = $2
          returning version",
     )
     .bind(job.id)
     .bind(expected_version);
-    let version: Option<i32> = bind_settings(query, settings).fetch_optional(conn).await?;
-    version.ok_or_else(stale_edit)
+    let version: Option<i32> = bind_settings(query, settings).fetch_optional(&mut *conn).await?;
+    let version = version.ok_or_else(stale_edit)?;
+    let more_slots = settings.overlap - job.settings.overlap;
+    if more_slots != 0 {
+        // Each open unit's free slots follow the overlap (never below zero: holders keep theirs).
+        sqlx::query(
+            "update units set slots_left = greatest(slots_left + $2, 0) where job_id = $1 and status = 'open'",
+        )
+        .bind(job.id)
+        .bind(more_slots)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(version)
 }
 
 /// Bumps the version for a change stored elsewhere (form, units, status), refusing a

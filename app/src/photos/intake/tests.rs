@@ -6,7 +6,7 @@ use image::codecs::webp::WebPEncoder;
 use image::{ImageEncoder, RgbImage};
 use sha2::{Digest, Sha256};
 
-use super::{check_photo, jpeg_end, PhotoError, MAX_DECODE_SIDE_PX};
+use super::{add_hints_from_original_head, check_photo, jpeg_end, PhotoError, MAX_DECODE_SIDE_PX};
 use crate::photos::MAX_PHOTO_BYTES;
 
 /// A photo-like picture (gradients compress like a photo, not like a flat colour).
@@ -180,6 +180,21 @@ fn exif_time_and_gps_are_read_then_stripped_from_the_output() {
     assert!(!contains(&photo.jpeg, b"Exif\0\0"), "the stored photo must carry no EXIF");
     assert!(!contains(&photo.jpeg, &[0xFF, 0xE1]), "no APP1 segment at all");
     assert!(exif::Reader::new().read_from_container(&mut std::io::Cursor::new(&photo.jpeg)).is_err());
+}
+
+#[test]
+fn exif_comes_from_the_head_of_the_original_when_the_photo_has_none() {
+    // The browser re-encodes through a canvas (no EXIF) and sends the original's head.
+    let original = with_exif(&jpeg(400, 300), &exif_tiff(1, "2026:11:28 13:45:10"));
+    let mut photo = check_photo(&jpeg(40, 30)).unwrap();
+    assert_eq!((photo.exif_taken_at, photo.exif_latitude), (None, None));
+    let head = &original[..original.len().min(2_000)];
+    add_hints_from_original_head(&mut photo, head);
+    assert!(photo.exif_taken_at.is_some() && photo.exif_latitude.is_some() && photo.exif_longitude.is_some());
+    // A head that is not an image gives no hints and no error.
+    let mut plain = check_photo(&jpeg(40, 30)).unwrap();
+    add_hints_from_original_head(&mut plain, b"not a photo at all");
+    assert_eq!(plain.exif_taken_at, None);
 }
 
 #[test]

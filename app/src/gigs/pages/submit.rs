@@ -1,0 +1,114 @@
+//! Browser side of doing a gig: the answers kept on the device as they are typed, the
+//! idempotency key made once per gig, and the multipart upload with progress. Used from
+//! effects and event handlers only (they run only in the browser).
+
+use crate::forms::Answers;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+
+thread_local! {
+    /// Downscaled photos by id, in this tab's memory until sent (the browser is one
+    /// thread; the server never calls these functions).
+    static PHOTOS: std::cell::RefCell<Vec<(String, web_sys::Blob)>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))] // called from hydrate-only code
+pub fn keep_photo(id: &str, blob: web_sys::Blob) {
+    PHOTOS.with(|photos| photos.borrow_mut().push((id.to_string(), blob)));
+}
+
+/// The kept photos whose ids are in `ids`.
+pub fn kept_photos(ids: &std::collections::HashSet<String>) -> Vec<(String, web_sys::Blob)> {
+    PHOTOS.with(|photos| photos.borrow().iter().filter(|(id, _)| ids.contains(id)).cloned().collect())
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
+}
+
+fn draft_key(job_id: i64, reservation_id: i64) -> String {
+    format!("gigforge.draft.{job_id}.{reservation_id}")
+}
+
+fn idempotency_storage_key(job_id: i64, reservation_id: i64) -> String {
+    format!("gigforge.key.{job_id}.{reservation_id}")
+}
+
+/// The answers saved on this device for the gig, if any.
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))] // called from hydrate-only code
+pub fn load_draft(job_id: i64, reservation_id: i64) -> Option<Answers> {
+    let text = storage()?.get_item(&draft_key(job_id, reservation_id)).ok()??;
+    serde_json::from_str(&text).ok()
+}
+
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))] // called from hydrate-only code
+pub fn save_draft(job_id: i64, reservation_id: i64, answers: &Answers) {
+    if let (Some(storage), Ok(text)) = (storage(), serde_json::to_string(answers)) {
+        let _ = storage.set_item(&draft_key(job_id, reservation_id), &text);
+    }
+}
+
+/// Forgets the gig's draft and key once the server has it.
+pub fn forget(job_id: i64, reservation_id: i64) {
+    if let Some(storage) = storage() {
+        let _ = storage.remove_item(&draft_key(job_id, reservation_id));
+        let _ = storage.remove_item(&idempotency_storage_key(job_id, reservation_id));
+    }
+}
+
+/// A random UUID (v4) from the browser's CSPRNG.
+pub fn random_uuid() -> String {
+    web_sys::window().and_then(|w| w.crypto().ok()).map(|c| c.random_uuid()).unwrap_or_default()
+}
+
+/// The gig's idempotency key: made once, kept until the server has the gig, so every
+/// retry (a double tap, a reload, a resend after the network returns) carries the same one.
+pub fn idempotency_key(job_id: i64, reservation_id: i64) -> String {
+    let key = idempotency_storage_key(job_id, reservation_id);
+    if let Some(existing) = storage().and_then(|s| s.get_item(&key).ok().flatten()) {
+        return existing;
+    }
+    let fresh = random_uuid();
+    if let Some(storage) = storage() {
+        let _ = storage.set_item(&key, &fresh);
+    }
+    fresh
+}
+
+/// POSTs the submission (the JSON envelope and each photo) to the gig's endpoint;
+/// `progress` gets the uploaded share (0–1), `done` the status and body (0: no network).
+pub fn send(
+    job_id: i64,
+    reservation_id: i64,
+    envelope_json: &str,
+    photos: &[(String, web_sys::Blob)],
+    progress: impl Fn(f64) + 'static,
+    done: impl FnOnce(u16, String) + 'static,
+) -> Result<(), String> {
+    let failed = || "The gig could not be sent from this browser.".to_string();
+    let form = web_sys::FormData::new().map_err(|_| failed())?;
+    form.append_with_str("submission", envelope_json).map_err(|_| failed())?;
+    for (id, blob) in photos {
+        form.append_with_blob_and_filename(id, blob, &format!("{id}.jpg")).map_err(|_| failed())?;
+    }
+    let xhr = web_sys::XmlHttpRequest::new().map_err(|_| failed())?;
+    xhr.open("POST", &format!("/api/gigs/{job_id}/reservations/{reservation_id}/submission"))
+        .map_err(|_| failed())?;
+    let on_progress = Closure::<dyn Fn(web_sys::ProgressEvent)>::new(move |event: web_sys::ProgressEvent| {
+        if event.length_computable() && event.total() > 0.0 {
+            progress(event.loaded() / event.total());
+        }
+    });
+    if let Ok(upload) = xhr.upload() {
+        upload.set_onprogress(Some(on_progress.as_ref().unchecked_ref()));
+    }
+    on_progress.forget();
+    let finished = xhr.clone();
+    let on_end = Closure::once_into_js(move || {
+        let status = finished.status().unwrap_or(0);
+        let body = finished.response_text().ok().flatten().unwrap_or_default();
+        done(status, body);
+    });
+    xhr.set_onloadend(Some(on_end.unchecked_ref()));
+    xhr.send_with_opt_form_data(Some(&form)).map_err(|_| failed())
+}

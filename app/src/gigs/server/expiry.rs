@@ -1,0 +1,56 @@
+//! Returning expired reservations to the pool. The server runs `sweep_forever` (every
+//! 20 seconds, so a unit is free again within a minute of its deadline); the pipeline
+//! issue turns it into one of its periodic stages. Any number of processes may sweep at
+//! once: each claims its batch with SKIP LOCKED.
+
+use crate::state::AppState;
+use chrono::{DateTime, Utc};
+use sqlx::PgPool;
+use std::time::Duration;
+
+pub const SWEEP_EVERY: Duration = Duration::from_secs(20);
+
+/// Ends up to `batch` active reservations whose deadline has passed and frees their
+/// slots, in one transaction. Returns how many ended.
+pub async fn expire_due(pool: &PgPool, now: DateTime<Utc>, batch: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "with due as (
+             select job_id, id from reservations
+             where status = 'active' and deadline <= $1
+             order by deadline limit $2
+             for update skip locked),
+         ended as (
+             update reservations r set status = 'expired', ended_at = $1
+             from due where r.job_id = due.job_id and r.id = due.id
+             returning r.job_id, r.unit_id),
+         freed as (
+             update units u set slots_left = u.slots_left + e.n
+             from (select job_id, unit_id, count(*) as n from ended group by 1, 2) e
+             where u.job_id = e.job_id and u.id = e.unit_id
+             returning 1)
+         select count(*) from ended",
+    )
+    .bind(now)
+    .bind(batch)
+    .fetch_one(pool)
+    .await
+}
+
+/// Sweeps until the process ends; errors are logged and retried on the next round.
+pub async fn sweep_forever(state: AppState) {
+    let mut every = tokio::time::interval(SWEEP_EVERY);
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        every.tick().await;
+        loop {
+            match expire_due(&state.pool, state.clock.now(), 1000).await {
+                Ok(n) if n > 0 => tracing::info!(expired = n, "reservations expired"),
+                Ok(_) => break,
+                Err(err) => {
+                    tracing::warn!(error = %err, "expiring reservations failed; retrying next round");
+                    break;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,256 @@
+//! Getting a gig: one free slot of one unit, held until a deadline the server sets.
+//!
+//! The unit is picked and locked in one statement with `FOR UPDATE SKIP LOCKED`, so a
+//! hundred giggers pressing "Get a gig" at once each get a different unit (or none),
+//! never one slot twice. The gigger's own profile row is locked first, which orders
+//! that gigger's concurrent requests so the per-gigger limits hold.
+
+use super::eligibility::first_blocker;
+use super::{Me, METRES_PER_DEGREE};
+use crate::error::AppError;
+use crate::gigs::ReservationSummary;
+use chrono::{DateTime, Utc};
+use sqlx::{PgConnection, PgPool};
+
+/// Limits on holding gigs; defaults from the gigger-app issue.
+#[derive(Debug, Clone, Copy)]
+pub struct GigLimits {
+    /// Active reservations a gigger may hold across all jobs (one per job, always).
+    pub max_active_reservations: i64,
+    /// How long after the deadline a submission is still taken.
+    pub submit_grace: chrono::Duration,
+    /// How far away the feed looks for located jobs.
+    pub feed_radius_m: u32,
+}
+
+impl Default for GigLimits {
+    fn default() -> Self {
+        GigLimits {
+            max_active_reservations: 3,
+            submit_grace: chrono::Duration::minutes(2),
+            feed_radius_m: 50_000,
+        }
+    }
+}
+
+/// The gigger's active reservation of `job_id`, if any.
+pub async fn active_for_job(
+    conn: &mut PgConnection,
+    gigger_id: i64,
+    job_id: i64,
+    now: DateTime<Utc>,
+) -> Result<Option<ReservationSummary>, sqlx::Error> {
+    let row: Option<(i64, DateTime<Utc>)> = sqlx::query_as(
+        "select id, deadline from reservations
+         where gigger_id = $1 and job_id = $2 and status = 'active' and deadline > $3",
+    )
+    .bind(gigger_id)
+    .bind(job_id)
+    .bind(now)
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(|(reservation_id, deadline)| ReservationSummary { job_id, reservation_id, deadline }))
+}
+
+/// Reserves the next suitable unit of `job_id` for `me`: the nearest free one when the
+/// job's units have locations and the gigger's is known, else the oldest. Pressing
+/// twice returns the reservation already held.
+pub async fn reserve(
+    pool: &PgPool,
+    me: &Me,
+    job_id: i64,
+    limits: GigLimits,
+    now: DateTime<Utc>,
+) -> Result<ReservationSummary, AppError> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("select 1 from gigger_profiles where user_id = $1 for update")
+        .bind(me.id)
+        .execute(&mut *tx)
+        .await?;
+    // A reservation past its deadline that the sweeper has not reached yet ends here,
+    // so it neither blocks a new one nor counts against the limits.
+    expire_mine(&mut tx, me.id, now).await?;
+    if let Some(held) = active_for_job(&mut tx, me.id, job_id, now).await? {
+        return Ok(held);
+    }
+    if let Some(blocker) = first_blocker(&mut tx, me, job_id, now, true).await? {
+        return Err(AppError::Conflict(blocker.to_string()));
+    }
+    let training_ok: bool = sqlx::query_scalar(
+        "select j.training_id is null or exists (select 1 from certifications c
+             where c.user_id = $2 and c.training_id = j.training_id)
+         from jobs j where j.id = $1",
+    )
+    .bind(job_id)
+    .bind(me.id)
+    .fetch_one(&mut *tx)
+    .await?;
+    if !training_ok {
+        return Err(AppError::Conflict("Pass this job's training first.".into()));
+    }
+    let held: i64 = sqlx::query_scalar(
+        "select count(*) from reservations where gigger_id = $1 and status = 'active' and deadline > $2",
+    )
+    .bind(me.id)
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?;
+    if held >= limits.max_active_reservations {
+        return Err(AppError::Conflict(format!(
+            "You already hold {held} gigs. Submit or release one to get another."
+        )));
+    }
+    let (minutes, max_distance_m): (i32, Option<f64>) = sqlx::query_as(
+        "select reservation_minutes,
+                case when geography->>'kind' = 'near_units' then (geography->>'max_distance_m')::float8 end
+         from jobs where id = $1",
+    )
+    .bind(job_id)
+    .fetch_one(&mut *tx)
+    .await?;
+
+    let unit = match me.location() {
+        Some(location) => nearest_free_unit(&mut tx, me.id, job_id, location).await?,
+        None => None,
+    };
+    let unit_id = match unit {
+        Some((unit_id, distance_deg)) => {
+            if let Some(max) = max_distance_m {
+                if distance_deg * METRES_PER_DEGREE > max {
+                    return Err(AppError::Conflict(
+                        "No gig of this job is close enough to you right now.".into(),
+                    ));
+                }
+            }
+            Some(unit_id)
+        }
+        None if max_distance_m.is_some() && me.location().is_none() => {
+            return Err(AppError::Conflict("This job needs your location. Add it in your profile.".into()))
+        }
+        None => oldest_free_unit(&mut tx, me.id, job_id).await?,
+    };
+    let Some(unit_id) = unit_id else {
+        return Err(AppError::Conflict("Every gig of this job is taken right now. Try again later.".into()));
+    };
+
+    sqlx::query("update units set slots_left = slots_left - 1 where job_id = $1 and id = $2")
+        .bind(job_id)
+        .bind(unit_id)
+        .execute(&mut *tx)
+        .await?;
+    let deadline = now + chrono::Duration::minutes(i64::from(minutes));
+    let (reservation_id, deadline): (i64, DateTime<Utc>) = sqlx::query_as(
+        "insert into reservations (job_id, unit_id, gigger_id, reserved_at, deadline, form_version)
+         values ($1, $2, $3, $4, $5,
+                 (select max(version) from job_form_versions where job_id = $1))
+         returning id, deadline",
+    )
+    .bind(job_id)
+    .bind(unit_id)
+    .bind(me.id)
+    .bind(now)
+    .bind(deadline)
+    .fetch_one(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(ReservationSummary { job_id, reservation_id, deadline })
+}
+
+/// Free units the gigger has never held, nearest first; locked, skipping any another
+/// transaction holds. Returns the unit and its distance in degrees.
+async fn nearest_free_unit(
+    conn: &mut PgConnection,
+    gigger_id: i64,
+    job_id: i64,
+    (latitude, longitude): (f64, f64),
+) -> Result<Option<(i64, f64)>, sqlx::Error> {
+    sqlx::query_as(
+        "select u.id, geo_point(u.latitude, u.longitude) <-> geo_point($3, $4)
+         from units u
+         where u.job_id = $1 and u.status = 'open' and u.slots_left > 0 and u.latitude is not null
+           and not exists (select 1 from reservations r
+                           where r.job_id = $1 and r.unit_id = u.id and r.gigger_id = $2)
+         order by geo_point(u.latitude, u.longitude) <-> geo_point($3, $4)
+         limit 1
+         for update of u skip locked",
+    )
+    .bind(job_id)
+    .bind(gigger_id)
+    .bind(latitude)
+    .bind(longitude)
+    .fetch_optional(conn)
+    .await
+}
+
+/// The oldest free unit the gigger has never held (jobs without locations, or a
+/// gigger whose location is unknown).
+async fn oldest_free_unit(
+    conn: &mut PgConnection,
+    gigger_id: i64,
+    job_id: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "select u.id from units u
+         where u.job_id = $1 and u.status = 'open' and u.slots_left > 0
+           and not exists (select 1 from reservations r
+                           where r.job_id = $1 and r.unit_id = u.id and r.gigger_id = $2)
+         order by u.id
+         limit 1
+         for update of u skip locked",
+    )
+    .bind(job_id)
+    .bind(gigger_id)
+    .fetch_optional(conn)
+    .await
+}
+
+/// Ends the gigger's own reservations that are past their deadline (the sweeper does
+/// everyone's within a minute; this makes the limits exact meanwhile).
+async fn expire_mine(conn: &mut PgConnection, gigger_id: i64, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "with ended as (
+             update reservations set status = 'expired', ended_at = $2
+             where gigger_id = $1 and status = 'active' and deadline <= $2
+             returning job_id, unit_id)
+         update units u set slots_left = u.slots_left + e.n
+         from (select job_id, unit_id, count(*) as n from ended group by 1, 2) e
+         where u.job_id = e.job_id and u.id = e.unit_id",
+    )
+    .bind(gigger_id)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Gives a held gig back; its slot returns to the pool at once.
+pub async fn release(
+    pool: &PgPool,
+    gigger_id: i64,
+    job_id: i64,
+    reservation_id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let mut tx = pool.begin().await?;
+    let unit: Option<i64> = sqlx::query_scalar(
+        "update reservations set status = 'released', ended_at = $4
+         where job_id = $1 and id = $2 and gigger_id = $3 and status = 'active'
+         returning unit_id",
+    )
+    .bind(job_id)
+    .bind(reservation_id)
+    .bind(gigger_id)
+    .bind(now)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(unit_id) = unit else {
+        return Err(AppError::Conflict("This gig is no longer yours to release.".into()));
+    };
+    sqlx::query("update units set slots_left = slots_left + 1 where job_id = $1 and id = $2")
+        .bind(job_id)
+        .bind(unit_id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
