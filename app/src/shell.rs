@@ -3,13 +3,13 @@
 use crate::accounts::api::current_user;
 use crate::accounts::pages::{AdminUsers, ChangePassword, CodeSignIn, PhoneSignIn, StaffSignIn};
 use crate::gigs::pages::{FeedPage, GigJobPage, GigPage, MyGigsPage, ProfilePage, TrainingPage};
+use crate::i18n::*;
 use crate::jobs::pages::{
     CustomerJobs, FormBuilderPage, JobPage, JobSettingsPage, ManagerJobs, NewJob, ReviewerHome,
 };
 use crate::training::pages::{TrainingEditor, TrainingList};
 use crate::ui::{Header, NotFound};
 use crate::units::pages::UnitsPage;
-use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::components::{Redirect, Route, Router, Routes};

@@ -8,7 +8,10 @@ use leptos::prelude::*;
 /// downscaled JPEGs and answers with their ids. Without it (the builder's preview) the
 /// field answers with the file names. Provided only in the browser.
 #[derive(Clone, Copy)]
-pub struct PhotoSink(pub StoredValue<Box<dyn Fn(String, web_sys::HtmlInputElement, Callback<Option<Answer>>)>, LocalStorage>);
+pub struct PhotoSink(pub StoredValue<Box<PhotoHandler>, LocalStorage>);
+
+/// (field key, the file input, the field's setter)
+pub type PhotoHandler = dyn Fn(String, web_sys::HtmlInputElement, Callback<Option<Answer>>);
 
 /// Renders every field of `schema` once; conditions hide and show fields without
 /// re-rendering (so typing never loses focus). Errors appear for fields the gigger has

@@ -2,8 +2,8 @@
 
 use crate::accounts::api::{RequestOtp, VerifyOtp};
 use crate::accounts::{OtpCode, Phone};
-use crate::ui::{FieldError, FormAlert, FormErrors};
 use crate::i18n::*;
+use crate::ui::{FieldError, FormAlert, FormErrors};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;

@@ -4,14 +4,14 @@
 //! upload progress bar and an idempotency key. Answers are kept on the device as they
 //! are typed, so a reload or a crash loses nothing typed.
 
+use super::india_time;
 use super::{countdown_text, error_or_onboarding, submit, use_lang, GiggerTabs};
 use crate::forms::view::GigForm;
 use crate::forms::{Answer, Answers};
 use crate::gigs::api::{load_reserved_gig, ReleaseGig};
 use crate::gigs::{Receipt, ReservedGig};
-use crate::ui::{FormAlert, FormErrors};
-use super::india_time;
 use crate::i18n::*;
+use crate::ui::{FormAlert, FormErrors};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -83,7 +83,7 @@ fn GigView(gig: ReservedGig) -> impl IntoView {
             move || seconds_left.set(initial - ((js_sys::Date::now() - started) / 1000.0) as i64),
             std::time::Duration::from_secs(1),
         );
-        let sink = move |field: String, input: web_sys::HtmlInputElement, set: Callback<Option<Answer>>| {
+        let sink = move |_field: String, input: web_sys::HtmlInputElement, set: Callback<Option<Answer>>| {
             let files: Vec<web_sys::File> = input
                 .files()
                 .map(|files| (0..files.length()).filter_map(|i| files.get(i)).collect())
@@ -92,10 +92,13 @@ fn GigView(gig: ReservedGig) -> impl IntoView {
             leptos::task::spawn_local(async move {
                 let mut ids = Vec::new();
                 for file in files {
-                    match crate::photos::browser::downscale_to_jpeg(file, crate::photos::MAX_SIDE_PX, 0.85).await {
-                        Ok(blob) => {
-                            let id = format!("{field}-{}", submit::random_uuid());
-                            submit::keep_photo(&id, blob);
+                    let original_head = file.slice_with_i32_and_i32(0, submit::ORIGINAL_HEAD_BYTES).ok();
+                    match crate::photos::browser::downscale_to_jpeg(file, crate::photos::MAX_SIDE_PX, 0.85)
+                        .await
+                    {
+                        Ok(jpeg) => {
+                            let id = submit::random_uuid();
+                            submit::keep_photo(submit::KeptPhoto { id: id.clone(), jpeg, original_head });
                             ids.push(id);
                         }
                         Err(message) => photo_problem.set(Some(message)),
@@ -157,7 +160,8 @@ fn GigView(gig: ReservedGig) -> impl IntoView {
     };
 
     let title = gig.job_title.clone();
-    let maps = gig.unit_latitude.zip(gig.unit_longitude).map(|(lat, lng)| format!("geo:{lat},{lng}?q={lat},{lng}"));
+    let maps =
+        gig.unit_latitude.zip(gig.unit_longitude).map(|(lat, lng)| format!("geo:{lat},{lng}?q={lat},{lng}"));
     view! {
         {move || match sending.get() {
             Sending::Done(receipt) => Some(view! { <ReceiptView receipt/> }),

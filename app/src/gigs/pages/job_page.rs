@@ -2,12 +2,12 @@
 //! step open to them (start the training, wait for the quiz cooldown, get a gig, or
 //! continue the gig they hold).
 
+use super::india_time;
 use super::{error_or_onboarding, use_lang, GiggerTabs};
 use crate::gigs::api::{load_gig_job, ReserveGig};
 use crate::gigs::{format_distance, GigJob, TrainingNeed};
-use crate::ui::{FormAlert, FormErrors};
-use super::india_time;
 use crate::i18n::*;
+use crate::ui::{FormAlert, FormErrors};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;

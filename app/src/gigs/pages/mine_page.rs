@@ -4,8 +4,8 @@
 use super::{error_or_onboarding, use_lang, GiggerTabs};
 use crate::gigs::api::load_my_gigs;
 use crate::gigs::{MyGig, MyGigs, SubmissionStatus};
-use crate::money::Paise;
 use crate::i18n::*;
+use crate::money::Paise;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;

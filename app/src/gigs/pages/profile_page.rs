@@ -1,12 +1,12 @@
 //! Onboarding and the profile: name, city, pincode, languages, UPI id and, if the
 //! gigger allows it, the phone's location (for "gigs near me").
 
+use super::GiggerTabs;
 use crate::forms::{GeoPoint, Lang};
 use crate::gigs::api::{my_profile, SaveProfile};
 use crate::gigs::profile::{Pincode, UpiId};
-use crate::ui::{ErrorPanel, FieldError, FormAlert, FormErrors};
-use super::GiggerTabs;
 use crate::i18n::*;
+use crate::ui::{ErrorPanel, FieldError, FormAlert, FormErrors};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -50,7 +50,8 @@ fn ProfileForm(profile: Option<crate::gigs::GiggerProfile>) -> impl IntoView {
     let locating = RwSignal::new(false);
     let (pincode_error, set_pincode_error) = signal(None::<String>);
     let (upi_error, set_upi_error) = signal(None::<String>);
-    let pincode_message = Signal::derive(move || pincode_error.get().or_else(|| errors.field("pincode").get()));
+    let pincode_message =
+        Signal::derive(move || pincode_error.get().or_else(|| errors.field("pincode").get()));
     let upi_message = Signal::derive(move || upi_error.get().or_else(|| errors.field("upi_id").get()));
     let capture = move |_| {
         locating.set(true);
@@ -106,8 +107,7 @@ fn ProfileForm(profile: Option<crate::gigs::GiggerProfile>) -> impl IntoView {
                 <fieldset class="location-choice">
                     <legend>{t!(i18n, profile.location)}</legend>
                     <p class="muted small">{t!(i18n, profile.location_why)}</p>
-                    <input type="hidden" name="latitude" value=move || location.get().map(|l| l.0.to_string()).unwrap_or_default()/>
-                    <input type="hidden" name="longitude" value=move || location.get().map(|l| l.1.to_string()).unwrap_or_default()/>
+                    <input type="hidden" name="location" value=move || location.get().map(|(lat, lng)| format!("{lat},{lng}")).unwrap_or_default()/>
                     <button type="button" class="secondary" on:click=capture disabled=move || locating.get()>
                         {move || if locating.get() { t_string!(i18n, profile.locating) } else { t_string!(i18n, profile.use_location) }}
                     </button>

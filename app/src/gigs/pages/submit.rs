@@ -9,17 +9,30 @@ use wasm_bindgen::JsCast;
 thread_local! {
     /// Downscaled photos by id, in this tab's memory until sent (the browser is one
     /// thread; the server never calls these functions).
-    static PHOTOS: std::cell::RefCell<Vec<(String, web_sys::Blob)>> = const { std::cell::RefCell::new(Vec::new()) };
+    static PHOTOS: std::cell::RefCell<Vec<KeptPhoto>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
+/// A photo ready to send: the downscaled JPEG and the head of the camera's original (its
+/// EXIF, which the downscale dropped; the server reads time and GPS from it).
+#[derive(Clone)]
+pub struct KeptPhoto {
+    pub id: String,
+    pub jpeg: web_sys::Blob,
+    pub original_head: Option<web_sys::Blob>,
+}
+
+/// How much of the original is sent for its EXIF (matches the server's limit).
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))] // used by hydrate-only code
+pub const ORIGINAL_HEAD_BYTES: i32 = 128 * 1024;
+
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))] // called from hydrate-only code
-pub fn keep_photo(id: &str, blob: web_sys::Blob) {
-    PHOTOS.with(|photos| photos.borrow_mut().push((id.to_string(), blob)));
+pub fn keep_photo(photo: KeptPhoto) {
+    PHOTOS.with(|photos| photos.borrow_mut().push(photo));
 }
 
 /// The kept photos whose ids are in `ids`.
-pub fn kept_photos(ids: &std::collections::HashSet<String>) -> Vec<(String, web_sys::Blob)> {
-    PHOTOS.with(|photos| photos.borrow().iter().filter(|(id, _)| ids.contains(id)).cloned().collect())
+pub fn kept_photos(ids: &std::collections::HashSet<String>) -> Vec<KeptPhoto> {
+    PHOTOS.with(|photos| photos.borrow().iter().filter(|p| ids.contains(&p.id)).cloned().collect())
 }
 
 fn storage() -> Option<web_sys::Storage> {
@@ -81,15 +94,20 @@ pub fn send(
     job_id: i64,
     reservation_id: i64,
     envelope_json: &str,
-    photos: &[(String, web_sys::Blob)],
+    photos: &[KeptPhoto],
     progress: impl Fn(f64) + 'static,
     done: impl FnOnce(u16, String) + 'static,
 ) -> Result<(), String> {
     let failed = || "The gig could not be sent from this browser.".to_string();
     let form = web_sys::FormData::new().map_err(|_| failed())?;
     form.append_with_str("submission", envelope_json).map_err(|_| failed())?;
-    for (id, blob) in photos {
-        form.append_with_blob_and_filename(id, blob, &format!("{id}.jpg")).map_err(|_| failed())?;
+    for photo in photos {
+        let id = &photo.id;
+        form.append_with_blob_and_filename(id, &photo.jpeg, &format!("{id}.jpg")).map_err(|_| failed())?;
+        if let Some(head) = &photo.original_head {
+            form.append_with_blob_and_filename(&format!("{id}.exif"), head, "original-head")
+                .map_err(|_| failed())?;
+        }
     }
     let xhr = web_sys::XmlHttpRequest::new().map_err(|_| failed())?;
     xhr.open("POST", &format!("/api/gigs/{job_id}/reservations/{reservation_id}/submission"))

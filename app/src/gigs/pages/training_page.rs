@@ -2,12 +2,12 @@
 //! questions were wrong. The server scores it and enforces attempts and the cooldown.
 //! The quiz needs JavaScript (the reading does not).
 
-use super::{error_or_onboarding, use_lang, GiggerTabs};
-use crate::gigs::api::{take_quiz, load_training};
-use crate::gigs::{QuizResult, TrainingNeed, TrainingToTake};
-use crate::training::ContentBlock;
 use super::india_time;
+use super::{error_or_onboarding, use_lang, GiggerTabs};
+use crate::gigs::api::{load_training, take_quiz};
+use crate::gigs::{QuizResult, TrainingNeed, TrainingToTake};
 use crate::i18n::*;
+use crate::training::ContentBlock;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -16,7 +16,8 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 pub fn TrainingPage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
-    let training_id = move || params.with(|p| p.get("training_id").and_then(|id| id.parse::<i64>().ok()).unwrap_or(0));
+    let training_id =
+        move || params.with(|p| p.get("training_id").and_then(|id| id.parse::<i64>().ok()).unwrap_or(0));
     let job_id = move || query.with(|q| q.get("job").and_then(|id| id.parse::<i64>().ok()));
     let training = Resource::new(training_id, load_training);
     let i18n = use_i18n();
@@ -54,9 +55,7 @@ fn TrainingView(training: TrainingToTake, job_id: Option<i64>) -> impl IntoView 
         None => {}
     });
     let can_attempt = match &training.need {
-        TrainingNeed::Required { retry_after, .. } => {
-            retry_after.is_none_or(|at| at <= training.server_now)
-        }
+        TrainingNeed::Required { retry_after, .. } => retry_after.is_none_or(|at| at <= training.server_now),
         _ => false,
     };
     let status = match &training.need {
@@ -68,7 +67,8 @@ fn TrainingView(training: TrainingToTake, job_id: Option<i64>) -> impl IntoView 
         _ => None,
     };
     let back = job_id.map(|id| format!("/gigs/{id}")).unwrap_or_else(|| "/gigs".into());
-    let wrong = move |i: usize| result.with(|r| r.as_ref().is_some_and(|r| !r.passed && r.wrong.contains(&i)));
+    let wrong =
+        move |i: usize| result.with(|r| r.as_ref().is_some_and(|r| !r.passed && r.wrong.contains(&i)));
     view! {
         <article class="panel training" data-training-id=training_id>
             <h1>{training.title.clone()}</h1>
