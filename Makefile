@@ -9,13 +9,14 @@ BIN := $(CARGO_TARGET_DIR)/release/gigforge
 # Where cargo-leptos puts the site (WASM, JS, CSS, public files); read by the server.
 export LEPTOS_SITE_ROOT := $(CURDIR)/target/site
 
-.PHONY: run build tools db stop-db test bench check fmt clippy clean-data help
+.PHONY: run build tools db stop-db test bench bench-feed check fmt clippy clean-data help
 
 help:
 	@echo "make run      build and serve Gigforge on http://127.0.0.1:$(PORT) with demo data"
 	@echo "make test     everything CI runs: fmt, clippy, unit + integration tests, WASM build, browser tests"
 	@echo "make stop-db  stop the private PostgreSQL cluster (data stays in .data/)"
 	@echo "make bench    import 1,000,000 units through the HTTP endpoint and time it (bench/README.md)"
+	@echo "make bench-feed  the gigger feed at 10,000 jobs with 10 k and 10 M units, p50/p99"
 
 tools:
 	@scripts/install-tools.sh
@@ -44,6 +45,12 @@ bench:
 	@if [ -z "$$BENCH_DATABASE_URL" ]; then scripts/pg.sh start; fi
 	@export DATABASE_URL=$${BENCH_DATABASE_URL:-$$(scripts/pg.sh url postgres)}; \
 	 cargo bench -p server --bench import_units
+
+# The feed with 10,000 live jobs at 10 k and at 10 M units (database gigforge_bench_feed).
+bench-feed:
+	@if [ -z "$$BENCH_DATABASE_URL" ]; then scripts/pg.sh start; fi
+	@export DATABASE_URL=$${BENCH_DATABASE_URL:-$$(scripts/pg.sh url postgres)}; \
+	 cargo bench -p server --bench feed
 
 check:
 	cargo check -p app --features ssr

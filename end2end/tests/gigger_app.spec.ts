@@ -61,9 +61,9 @@ test('onboarding, training, a gig with a photo and location, the receipt and my 
   await page.getByRole('link', { name: 'Start training' }).click();
   await expect(page).toHaveURL(/\/gigs\/training\/\d+\?job=\d+/);
   await hydrated(page);
-  await page.getByText('Across the road, whole board visible').click();
-  await page.getByText('Leave it empty').click();
-  await page.getByText("At the shop's door").click();
+  await page.getByRole('radio', { name: 'Across the road, whole board visible' }).check();
+  await page.getByRole('radio', { name: 'Leave it empty' }).check();
+  await page.getByRole('radio', { name: "At the shop's door" }).check();
   await page.getByRole('button', { name: 'Submit answers' }).click();
   await expect(page.locator('.quiz-result')).toContainText('Score: 100%');
   await page.getByRole('link', { name: 'Back to the job' }).click();
@@ -139,7 +139,7 @@ test('a submission whose answer was lost is sent again and stored once', async (
     }
   });
   await page.getByRole('button', { name: 'Submit gig' }).click();
-  await expect(page.locator('.form-alert')).toContainText('No network');
+  await expect(page.getByTestId('send-error')).toContainText('No network');
   await page.getByRole('button', { name: 'Submit gig' }).click();
   await expect(page.getByRole('heading', { name: 'Gig received' })).toBeVisible();
   expect(sql(`select count(*) from submissions where reservation_id = ${reservation}`)).toBe('1');
@@ -156,6 +156,6 @@ test('an expired reservation returns to the pool and a late gig is refused', asy
     .poll(() => sql(`select status from reservations where id = ${reservation}`), { timeout: 40_000, intervals: [2_000] })
     .toBe('expired');
   await page.getByRole('button', { name: 'Submit gig' }).click();
-  await expect(page.locator('.form-alert')).toContainText('The time for this gig ran out');
+  await expect(page.getByTestId('send-error')).toContainText('The time for this gig ran out');
   expect(sql(`select count(*) from submissions where reservation_id = ${reservation}`)).toBe('0');
 });

@@ -127,17 +127,12 @@ fn GigView(gig: ReservedGig) -> impl IntoView {
             .flatten()
             .collect();
         let chosen = submit::kept_photos(&used);
-        let envelope = serde_json::json!({
-            "idempotency_key": submit::idempotency_key(job_id, reservation_id),
-            "answers": valid,
-            "submitted_at": js_sys::Date::new_0().to_iso_string().as_string(),
-            "lang": lang.get_untracked(),
-        });
+        let envelope = submit::envelope_for(job_id, reservation_id, &valid, lang.get_untracked());
         sending.set(Sending::Uploading(0.0));
         let started = submit::send(
             job_id,
             reservation_id,
-            &envelope.to_string(),
+            &envelope,
             &chosen,
             move |share| sending.set(Sending::Uploading(share)),
             move |status, body| match (status, serde_json::from_str::<Receipt>(&body)) {
@@ -206,7 +201,7 @@ fn GigView(gig: ReservedGig) -> impl IntoView {
                             <span>{t!(i18n, gig.sending, percent = format!("{:.0}", share * 100.0))}</span>
                         </div>
                     }.into_any()),
-                    Sending::Failed(message) => Some(view! { <p class="form-alert" role="alert">{message}</p> }.into_any()),
+                    Sending::Failed(message) => Some(view! { <p class="form-alert" role="alert" data-testid="send-error">{message}</p> }.into_any()),
                     _ => None,
                 }}
                 <button type="submit" class="primary" disabled=move || matches!(sending.get(), Sending::Uploading(_))>

@@ -14,23 +14,29 @@ use leptos_meta::Title;
 pub fn ProfilePage() -> impl IntoView {
     let profile = Resource::new(|| (), |_| my_profile());
     let i18n = use_i18n();
+    // Made here, outside the Suspense, so that an error left by a post without JavaScript
+    // is read while the page renders on the server (as on the sign-in pages).
+    let save = ServerAction::<SaveProfile>::new();
+    let errors = FormErrors::new(save.value());
     view! {
         <Title text="Your profile · Gigforge"/>
         <Suspense fallback=move || view! { <p class="muted">{t!(i18n, loading)}</p> }>
             {move || profile.get().map(|result| match result {
                 Err(error) => view! { <ErrorPanel error/> }.into_any(),
-                Ok(None) => view! { <ProfileForm profile=None/> }.into_any(),
-                Ok(Some(profile)) => view! { <GiggerTabs current="profile"/><ProfileForm profile=Some(profile)/> }.into_any(),
+                Ok(None) => view! { <ProfileForm profile=None save errors/> }.into_any(),
+                Ok(Some(profile)) => view! { <GiggerTabs current="profile"/><ProfileForm profile=Some(profile) save errors/> }.into_any(),
             })}
         </Suspense>
     }
 }
 
 #[component]
-fn ProfileForm(profile: Option<crate::gigs::GiggerProfile>) -> impl IntoView {
+fn ProfileForm(
+    profile: Option<crate::gigs::GiggerProfile>,
+    save: ServerAction<SaveProfile>,
+    errors: FormErrors,
+) -> impl IntoView {
     let i18n = use_i18n();
-    let save = ServerAction::<SaveProfile>::new();
-    let errors = FormErrors::new(save.value());
     let first_time = profile.is_none();
     let p = profile.unwrap_or(crate::gigs::GiggerProfile {
         name: String::new(),

@@ -43,8 +43,8 @@ fn draft_key(job_id: i64, reservation_id: i64) -> String {
     format!("gigforge.draft.{job_id}.{reservation_id}")
 }
 
-fn idempotency_storage_key(job_id: i64, reservation_id: i64) -> String {
-    format!("gigforge.key.{job_id}.{reservation_id}")
+fn envelope_storage_key(job_id: i64, reservation_id: i64) -> String {
+    format!("gigforge.envelope.{job_id}.{reservation_id}")
 }
 
 /// The answers saved on this device for the gig, if any.
@@ -65,7 +65,7 @@ pub fn save_draft(job_id: i64, reservation_id: i64, answers: &Answers) {
 pub fn forget(job_id: i64, reservation_id: i64) {
     if let Some(storage) = storage() {
         let _ = storage.remove_item(&draft_key(job_id, reservation_id));
-        let _ = storage.remove_item(&idempotency_storage_key(job_id, reservation_id));
+        let _ = storage.remove_item(&envelope_storage_key(job_id, reservation_id));
     }
 }
 
@@ -74,18 +74,33 @@ pub fn random_uuid() -> String {
     web_sys::window().and_then(|w| w.crypto().ok()).map(|c| c.random_uuid()).unwrap_or_default()
 }
 
-/// The gig's idempotency key: made once, kept until the server has the gig, so every
-/// retry (a double tap, a reload, a resend after the network returns) carries the same one.
-pub fn idempotency_key(job_id: i64, reservation_id: i64) -> String {
-    let key = idempotency_storage_key(job_id, reservation_id);
-    if let Some(existing) = storage().and_then(|s| s.get_item(&key).ok().flatten()) {
-        return existing;
+/// The exact body to send for these answers. A retry (a double tap, a reload, a resend
+/// after the network returns) must be byte-for-byte the first attempt, idempotency key
+/// included, so the first envelope is kept until the server has the gig; answers changed
+/// since then make a new envelope with a new key.
+pub fn envelope_for(job_id: i64, reservation_id: i64, answers: &Answers, lang: crate::forms::Lang) -> String {
+    let key = envelope_storage_key(job_id, reservation_id);
+    let kept = storage().and_then(|s| s.get_item(&key).ok().flatten());
+    if let Some(kept) = kept {
+        let same_answers = serde_json::from_str::<serde_json::Value>(&kept)
+            .ok()
+            .and_then(|v| serde_json::from_value::<Answers>(v["answers"].clone()).ok())
+            .is_some_and(|earlier| &earlier == answers);
+        if same_answers {
+            return kept;
+        }
     }
-    let fresh = random_uuid();
+    let envelope = serde_json::json!({
+        "idempotency_key": random_uuid(),
+        "answers": answers,
+        "submitted_at": js_sys::Date::new_0().to_iso_string().as_string(),
+        "lang": lang,
+    })
+    .to_string();
     if let Some(storage) = storage() {
-        let _ = storage.set_item(&key, &fresh);
+        let _ = storage.set_item(&key, &envelope);
     }
-    fresh
+    envelope
 }
 
 /// POSTs the submission (the JSON envelope and each photo) to the gig's endpoint;
