@@ -55,13 +55,8 @@ rust_tests() {
 
 release_build() {
   cargo leptos build --release || return 1
-  local wasm js
-  wasm=$(ls "$LEPTOS_SITE_ROOT"/pkg/*.wasm | head -1)
-  js=$(ls "$LEPTOS_SITE_ROOT"/pkg/gigforge.*.js 2>/dev/null | head -1)
-  SIZE_REPORT=$(printf 'release bundle: WASM %s KB raw, %s KB gzipped; JS %s KB raw, %s KB gzipped' \
-    $(( $(stat -c %s "$wasm") / 1024 )) $(( $(gzip -9c "$wasm" | wc -c) / 1024 )) \
-    $(( $(stat -c %s "$js") / 1024 )) $(( $(gzip -9c "$js" | wc -c) / 1024 )))
-  echo "$SIZE_REPORT"
+  SIZE_REPORT=$(scripts/bundle-sizes.py "$LEPTOS_SITE_ROOT/pkg" | tail -1)
+  scripts/bundle-sizes.py "$LEPTOS_SITE_ROOT/pkg"
 }
 
 browser_tests() {
