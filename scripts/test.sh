@@ -50,7 +50,7 @@ fi
 
 rust_tests() {
   # sqlx::test makes a fresh database per test on the server DATABASE_URL names.
-  create_db gigforge_test && DATABASE_URL=$(db_url gigforge_test) cargo test -p app -p server --all-targets
+  create_db gigforge_test && DATABASE_URL=$(db_url gigforge_test) cargo test -p app -p server --lib --bins --tests
 }
 
 release_build() {
