@@ -10,11 +10,11 @@
 //! The feed is called as the server function calls it (`gigs::server::feed::page`), so
 //! the figures are the database work of a feed request without HTTP and session cost.
 
+mod common;
+
 use app::gigs::server::{feed, profile};
 use app::gigs::FeedCursor;
-use sqlx::postgres::PgConnectOptions;
-use sqlx::{ConnectOptions, Connection, PgPool};
-use std::str::FromStr;
+use sqlx::PgPool;
 use std::time::{Duration, Instant};
 
 /// City centres the jobs, units and giggers are spread around.
@@ -38,24 +38,6 @@ const CITIES: &[(&str, f64, f64)] = &[
 
 fn env_number(name: &str, default: usize) -> usize {
     std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
-}
-
-async fn fresh_database(admin_url: &str, name: &str) -> PgPool {
-    assert!(
-        name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'),
-        "bad name {name}"
-    );
-    let admin = PgConnectOptions::from_str(admin_url).expect("DATABASE_URL is a PostgreSQL URL");
-    let mut conn = admin.connect().await.expect("connect to DATABASE_URL");
-    sqlx::raw_sql(&format!("drop database if exists {name} with (force)")).execute(&mut conn).await.unwrap();
-    sqlx::raw_sql(&format!("create database {name}")).execute(&mut conn).await.unwrap();
-    conn.close().await.ok();
-    let (base, query) =
-        admin_url.split_once('?').map(|(b, q)| (b, format!("?{q}"))).unwrap_or((admin_url, String::new()));
-    let url = format!("{}/{name}{query}", base.rsplit_once('/').expect("a URL with a database name").0);
-    let pool = server::db::connect(Some(&url)).await.expect("connect to the benchmark database");
-    server::db::migrate(&pool).await.expect("migrations");
-    pool
 }
 
 /// `jobs` live jobs in the cities; one in five has units without a location (done from
@@ -219,7 +201,7 @@ async fn main() {
     let jobs = env_number("BENCH_JOBS", 10_000);
     let per_job = env_number("BENCH_UNITS_PER_JOB", 1_000);
     let requests = env_number("BENCH_REQUESTS", 500);
-    let pool = fresh_database(&admin_url, &name).await;
+    let pool = common::fresh_database(&admin_url, &name).await;
 
     let started = Instant::now();
     create_jobs(&pool, jobs).await;

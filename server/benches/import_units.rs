@@ -9,14 +9,14 @@
 //! and imports. BENCH_ROWS changes the row count; BENCH_UPDATE=0 skips the second import
 //! (the same file again with on_duplicate=update).
 
+mod common;
+
 use app::accounts::server::otp_sender::FileOtpSender;
 use app::state::{AppState, AuthLimits, Secrets, SystemClock};
 use axum::body::Bytes;
 use server::router::{self, HttpSettings};
-use sqlx::postgres::PgConnectOptions;
-use sqlx::{ConnectOptions, Connection, PgPool};
+use sqlx::PgPool;
 use std::net::SocketAddr;
-use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -111,27 +111,6 @@ fn env_or(name: &str, default: &str) -> String {
     std::env::var(name).ok().filter(|v| !v.is_empty()).unwrap_or_else(|| default.to_string())
 }
 
-/// Drops and recreates the benchmark database; returns its pool, migrated and seeded.
-async fn fresh_database(admin_url: &str, name: &str) -> PgPool {
-    assert!(
-        name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'),
-        "bad name {name}"
-    );
-    let admin = PgConnectOptions::from_str(admin_url).expect("DATABASE_URL is a PostgreSQL URL");
-    let mut conn = admin.connect().await.expect("connect to DATABASE_URL");
-    sqlx::raw_sql(&format!("drop database if exists {name} with (force)")).execute(&mut conn).await.unwrap();
-    sqlx::raw_sql(&format!("create database {name}")).execute(&mut conn).await.unwrap();
-    conn.close().await.ok();
-    // The same server and credentials, another database.
-    let (base, query) =
-        admin_url.split_once('?').map(|(b, q)| (b, format!("?{q}"))).unwrap_or((admin_url, String::new()));
-    let url = format!("{}/{name}{query}", base.rsplit_once('/').expect("a URL with a database name").0);
-    let pool = server::db::connect(Some(&url)).await.expect("connect to the benchmark database");
-    server::db::migrate(&pool).await.expect("migrations");
-    server::seed::load(&pool).await.expect("demo data");
-    pool
-}
-
 /// The real router on a free port, as `gigforge serve` builds it (system clock, sign-in
 /// codes to a file nobody reads).
 async fn spawn(pool: PgPool) -> SocketAddr {
@@ -224,7 +203,8 @@ async fn main() {
     let second = env_or("BENCH_UPDATE", "1") != "0";
 
     let setup = Instant::now();
-    let pool = fresh_database(&admin_url, &database).await;
+    let pool = common::fresh_database(&admin_url, &database).await;
+    server::seed::load(&pool).await.expect("demo data");
     let addr = spawn(pool.clone()).await;
     let client = reqwest::Client::builder().cookie_store(true).build().unwrap();
     let (email, password) = server::seed::DEMO_LOGINS

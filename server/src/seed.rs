@@ -142,18 +142,7 @@ pub async fn load(pool: &PgPool) -> Result<(), Box<dyn std::error::Error + Send 
         target_approved: 50,
         ..spec.settings
     };
-    let job_id = store::insert(&mut tx, org_id, &settings, manager_id).await.map_err(|e| e.to_string())?;
-    let schema = FormSchema::parse(spec.form).map_err(|e| format!("{e:?}"))?;
-    sqlx::query("insert into job_form_versions (job_id, version, schema, created_by) values ($1, 1, $2, $3)")
-        .bind(job_id)
-        .bind(serde_json::to_value(&schema)?)
-        .bind(manager_id)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query("update jobs set status = 'live', published_at = now() where id = $1")
-        .bind(job_id)
-        .execute(&mut *tx)
-        .await?;
+    let job_id = insert_live_job(&mut tx, org_id, &settings, spec.form, manager_id).await?;
     for n in 1..=50 {
         let (street, area) = STREETS[(n - 1) % STREETS.len()];
         // Spread around central Bengaluru (12.97 N, 77.59 E), deterministic.
@@ -179,6 +168,29 @@ pub async fn load(pool: &PgPool) -> Result<(), Box<dyn std::error::Error + Send 
     Ok(())
 }
 
+/// Inserts a demo job with its form as version 1, already live; returns its id.
+async fn insert_live_job(
+    tx: &mut sqlx::PgConnection,
+    org_id: i64,
+    settings: &JobSettings,
+    form: app::forms::FormDraft,
+    manager_id: i64,
+) -> Result<i64, Box<dyn std::error::Error + Send + Sync>> {
+    let job_id = store::insert(tx, org_id, settings, manager_id).await.map_err(|e| e.to_string())?;
+    let schema = FormSchema::parse(form).map_err(|e| format!("{e:?}"))?;
+    sqlx::query("insert into job_form_versions (job_id, version, schema, created_by) values ($1, 1, $2, $3)")
+        .bind(job_id)
+        .bind(serde_json::to_value(&schema)?)
+        .bind(manager_id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("update jobs set status = 'live', published_at = now() where id = $1")
+        .bind(job_id)
+        .execute(&mut *tx)
+        .await?;
+    Ok(job_id)
+}
+
 /// A second live job whose units have no location (done from anywhere): photo tagging,
 /// Hindi title included, no training.
 async fn seed_tagging_job(
@@ -194,18 +206,7 @@ async fn seed_tagging_job(
         training_id: None,
         ..spec.settings
     };
-    let job_id = store::insert(tx, org_id, &settings, manager_id).await.map_err(|e| e.to_string())?;
-    let schema = FormSchema::parse(spec.form).map_err(|e| format!("{e:?}"))?;
-    sqlx::query("insert into job_form_versions (job_id, version, schema, created_by) values ($1, 1, $2, $3)")
-        .bind(job_id)
-        .bind(serde_json::to_value(&schema)?)
-        .bind(manager_id)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query("update jobs set status = 'live', published_at = now() where id = $1")
-        .bind(job_id)
-        .execute(&mut *tx)
-        .await?;
+    let job_id = insert_live_job(tx, org_id, &settings, spec.form, manager_id).await?;
     sqlx::query(
         "insert into units (job_id, external_id, title, context)
          select $1, 'IMG-' || lpad(n::text, 3, '0'), 'Shelf photo ' || n,

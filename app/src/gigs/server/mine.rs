@@ -139,16 +139,7 @@ pub async fn load_reserved_gig(
     let form: FormSchema = serde_json::from_value(row.schema)
         .map_err(|e| crate::error::server::internal("stored form version does not parse", e))?;
     let receipt = receipt_for_reservation(pool, gigger_id, job_id, reservation_id).await?;
-    let unit_context = row
-        .context
-        .as_object()
-        .map(|object| {
-            object
-                .iter()
-                .map(|(k, v)| (k.clone(), v.as_str().map(String::from).unwrap_or_else(|| v.to_string())))
-                .collect()
-        })
-        .unwrap_or_default();
+    let unit_context = crate::units::server::store::context_pairs(&row.context);
     Ok(ReservedGig {
         job_id,
         reservation_id,

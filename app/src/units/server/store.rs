@@ -47,24 +47,26 @@ pub async fn page(pool: &PgPool, job_id: i64, after: Option<i64>) -> Result<Unit
             address: row.address,
             latitude: row.latitude,
             longitude: row.longitude,
-            context: row
-                .context
-                .as_object()
-                .map(|object| {
-                    object
-                        .iter()
-                        .map(|(k, v)| {
-                            (k.clone(), v.as_str().map(String::from).unwrap_or_else(|| v.to_string()))
-                        })
-                        .collect()
-                })
-                .unwrap_or_default(),
+            context: context_pairs(&row.context),
             gold: row.gold,
             status: row.status,
         })
         .collect();
     let next_after = if more { units.last().map(|unit| unit.id) } else { None };
     Ok(UnitPage { units, total, gold, next_after })
+}
+
+/// A unit's context (a JSON object from the CSV's extra columns) as (name, text) pairs.
+pub fn context_pairs(context: &serde_json::Value) -> Vec<(String, String)> {
+    context
+        .as_object()
+        .map(|object| {
+            object
+                .iter()
+                .map(|(k, v)| (k.clone(), v.as_str().map(String::from).unwrap_or_else(|| v.to_string())))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// Reads `key: value` lines into context (the hand-made equivalent of extra CSV columns).
