@@ -5,7 +5,8 @@
 //! Run with `make bench-feed` (starts the private PostgreSQL cluster), or
 //! `DATABASE_URL=postgres://user:pass@host/any_db cargo bench -p server --bench feed`.
 //! The benchmark drops and recreates `gigforge_bench_feed` (or BENCH_DATABASE) on that
-//! server. BENCH_JOBS, BENCH_UNITS_PER_JOB and BENCH_REQUESTS change the sizes.
+//! server. BENCH_JOBS, BENCH_UNITS_PER_JOB and BENCH_REQUESTS change the sizes;
+//! BENCH_KEEP=1 measures the database an earlier run left, without reloading it.
 //!
 //! The feed is called as the server function calls it (`gigs::server::feed::page`), so
 //! the figures are the database work of a feed request without HTTP and session cost.
@@ -201,6 +202,23 @@ async fn main() {
     let jobs = env_number("BENCH_JOBS", 10_000);
     let per_job = env_number("BENCH_UNITS_PER_JOB", 1_000);
     let requests = env_number("BENCH_REQUESTS", 500);
+    // BENCH_KEEP=1 re-measures the database a finished run left (the 10 M load takes
+    // about ten minutes), after applying any newer migrations to it.
+    if std::env::var("BENCH_KEEP").is_ok_and(|v| v == "1") {
+        let pool = common::kept_database(&admin_url, &name).await;
+        let ids: Vec<i64> = sqlx::query_scalar("select user_id from gigger_profiles order by user_id")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+        let mut giggers = Vec::new();
+        for id in ids {
+            giggers.push(profile::me(&pool, id).await.unwrap());
+        }
+        let units: i64 = sqlx::query_scalar("select count(*) from units").fetch_one(&pool).await.unwrap();
+        measure(&pool, &giggers, requests, &format!("{units} units (kept)")).await;
+        explain(&pool, &giggers[0]).await;
+        return;
+    }
     let pool = common::fresh_database(&admin_url, &name).await;
 
     let started = Instant::now();

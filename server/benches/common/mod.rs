@@ -4,6 +4,22 @@ use sqlx::postgres::PgConnectOptions;
 use sqlx::{ConnectOptions, Connection, PgPool};
 use std::str::FromStr;
 
+/// The benchmark database `name` as an earlier run left it, migrated to the current
+/// schema (for re-measuring without reloading millions of rows).
+pub async fn kept_database(admin_url: &str, name: &str) -> PgPool {
+    let pool = server::db::connect(Some(&database_url(admin_url, name)))
+        .await
+        .expect("connect to the kept database");
+    server::db::migrate(&pool).await.expect("migrations");
+    pool
+}
+
+fn database_url(admin_url: &str, name: &str) -> String {
+    let (base, query) =
+        admin_url.split_once('?').map(|(b, q)| (b, format!("?{q}"))).unwrap_or((admin_url, String::new()));
+    format!("{}/{name}{query}", base.rsplit_once('/').expect("a URL with a database name").0)
+}
+
 /// Drops and recreates the benchmark database `name`; returns its pool, migrated (no data).
 pub async fn fresh_database(admin_url: &str, name: &str) -> PgPool {
     assert!(
@@ -16,10 +32,9 @@ pub async fn fresh_database(admin_url: &str, name: &str) -> PgPool {
     sqlx::raw_sql(&format!("create database {name}")).execute(&mut conn).await.unwrap();
     conn.close().await.ok();
     // The same server and credentials, another database.
-    let (base, query) =
-        admin_url.split_once('?').map(|(b, q)| (b, format!("?{q}"))).unwrap_or((admin_url, String::new()));
-    let url = format!("{}/{name}{query}", base.rsplit_once('/').expect("a URL with a database name").0);
-    let pool = server::db::connect(Some(&url)).await.expect("connect to the benchmark database");
+    let pool = server::db::connect(Some(&database_url(admin_url, name)))
+        .await
+        .expect("connect to the benchmark database");
     server::db::migrate(&pool).await.expect("migrations");
     pool
 }

@@ -174,6 +174,20 @@ async fn check_batch(
     let ids: Vec<i64> = batch.iter().map(|(id, _)| *id).collect();
     let distances: Vec<f64> = batch.iter().map(|(_, d)| *d).collect();
     let (after_d, after_id) = after.unwrap_or((-1.0, 0));
+    // After the first page: a job whose nearest free cell comes before the cursor was
+    // listed already. Its nearest cell is one step of a nearest-neighbour scan on the
+    // (job_id, centre) GiST index, not a read of the job's every cell (at 10 M units,
+    // reading them all cost about 5 ms per job).
+    let listed_before = if after.is_some() {
+        "and not exists (
+             select 1 from (select e.centre <-> geo_point($10, $11) as nd from job_unit_cells e
+                            where e.job_id = c.job_id and e.gigs_left > 0
+                            order by e.centre <-> geo_point($10, $11) limit 1) nearest
+             where nearest.nd < $12 or (nearest.nd = $12 and c.job_id <= $13))"
+    } else {
+        "and $10::float8 is not null and $11::float8 is not null and $12::float8 is not null
+         and $13::bigint is not null"
+    };
     let sql = format!(
         "{ME_CTE}
          select {CARD_COLUMNS}, c.d as distance_deg
@@ -182,10 +196,7 @@ async fn check_batch(
          where {conditions}
            and (j.geography->>'kind' is distinct from 'near_units'
                 or c.d * {METRES_PER_DEGREE} <= (j.geography->>'max_distance_m')::float8 + {CELL_SLACK_M})
-           and not exists (
-               select 1 from job_unit_cells e where e.job_id = c.job_id and e.gigs_left > 0
-                 and (e.centre <-> geo_point($10, $11) < $12
-                      or (e.centre <-> geo_point($10, $11) = $12 and e.job_id <= $13)))",
+           {listed_before}",
         conditions = all_conditions(),
     );
     let rows = bind_me(sqlx::query_as::<_, CardRow>(&sql), me, now)
