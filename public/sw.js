@@ -4,8 +4,12 @@
 // - icons, manifest, offline page: cache, refreshed in the background.
 // - public pages (home, sign-in): network first, cached copy when offline.
 // - personal pages and /api: network only, never stored (phones are often shared).
-const VERSION = 'gigforge-shell-v1';
-const PRECACHE = ['/offline.html', '/manifest.webmanifest', '/icons/icon-192.png', '/icons/icon-512.png', '/favicon.ico'];
+// Gigs submitted offline wait in the outbox (outbox.js, shared with the pages) and are
+// sent from here by Background Sync when the network returns, even with no page open.
+importScripts('/outbox.js');
+
+const VERSION = 'gigforge-shell-v2';
+const PRECACHE = ['/offline.html', '/outbox.js', '/manifest.webmanifest', '/icons/icon-192.png', '/icons/icon-512.png', '/favicon.ico'];
 const PUBLIC_PAGES = new Set(['/', '/signin', '/staff/signin']);
 
 self.addEventListener('install', (event) => {
@@ -72,4 +76,8 @@ self.addEventListener('fetch', (event) => {
   } else if (PRECACHE.includes(url.pathname)) {
     event.respondWith(staleWhileRevalidate(request));
   }
+});
+
+self.addEventListener('sync', (event) => {
+  if (event.tag === 'gigforge-outbox') event.waitUntil(self.gigforgeOutbox.drain());
 });

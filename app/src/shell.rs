@@ -33,6 +33,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="apple-touch-icon" href="/icons/icon-192.png"/>
                 <HashedStylesheet options=options.clone() id="leptos"/>
                 <AutoReload options=options.clone()/>
+                // The offline outbox (queued gigs, kept photos): before the WASM, which calls it.
+                <script src="/outbox.js" defer></script>
                 <HydrationScripts options/>
                 <MetaTags/>
                 <script>{REGISTER_SERVICE_WORKER}</script>

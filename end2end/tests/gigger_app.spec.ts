@@ -1,7 +1,9 @@
 // The gigger's day on a phone: onboarding, the feed, training and quiz, getting a gig,
 // filling its form with a photo and the (mocked) location, submitting, the receipt and
-// "My gigs"; a submission retried after a lost answer is stored once; an expired
-// reservation goes back to the pool and a late submission is refused.
+// "My gigs"; a submission retried after a lost answer is stored once; a gig submitted
+// offline waits in the phone's outbox and is sent once when the network returns, even
+// after the app was closed; an expired reservation goes back to the pool and a late
+// submission is refused.
 import { test, expect, Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { hydrated, signInGigger } from './helpers';
@@ -87,11 +89,10 @@ test('onboarding, training, a gig with a photo and location, the receipt and my 
   await page.getByRole('button', { name: 'Capture my location' }).click();
   await expect(page.getByTestId('location-value')).toContainText('(±12 m)');
 
-  // A reload keeps what was typed (answers are saved on the phone as they change).
+  // A reload keeps what was typed and the photo (both are saved on the phone as they change).
   await page.reload();
   await hydrated(page);
   await expect(page.getByLabel('Name on the shop\'s board')).toHaveValue('Sri Lakshmi Stores');
-  await page.locator('[data-field="board_photo"] input[type=file]').setInputFiles(await cameraPhoto(page));
   await expect(page.locator('[data-field="board_photo"]').getByTestId('photo-count')).toHaveText('✓ 1');
 
   const { job, reservation } = gigIds(page);
@@ -139,9 +140,77 @@ test('a submission whose answer was lost is sent again and stored once', async (
     }
   });
   await page.getByRole('button', { name: 'Submit gig' }).click();
-  await expect(page.getByTestId('send-error')).toContainText('No network');
+  await expect(page.getByTestId('send-queued')).toContainText('Saved on this phone');
   await page.getByRole('button', { name: 'Submit gig' }).click();
   await expect(page.getByRole('heading', { name: 'Gig received' })).toBeVisible();
+  expect(sql(`select count(*) from submissions where reservation_id = ${reservation}`)).toBe('1');
+});
+
+/** What the phone's outbox holds: [state, photo count] per queued gig. */
+async function outboxItems(page: Page): Promise<[string, number][]> {
+  return page.evaluate(async () => {
+    const items = await (window as any).gigforgeOutbox.items();
+    return items.map((item: any) => [item.state, item.photos.length]);
+  });
+}
+
+test('a gig filled in offline, photo included, is queued and sent once when the network returns', async ({ page, context }) => {
+  test.setTimeout(60_000);
+  const phone = await signInGigger(page);
+  // Certified as a passed quiz would leave it (the quiz itself is covered above).
+  sql(`insert into certifications (user_id, training_id, score_percent)
+       select u.id, j.training_id, 100 from users u, jobs j
+       where u.phone = '${phone.e164}' and j.title = 'Verify kirana shops in Bengaluru'`);
+  await page.reload();
+  await page.locator('.gig-card', { hasText: 'Verify kirana shops in Bengaluru' }).click();
+  await hydrated(page);
+  await page.getByRole('button', { name: 'Get a gig' }).click();
+  await expect(page).toHaveURL(/\/gigs\/\d+\/do\/\d+$/);
+  await hydrated(page);
+  const { reservation } = gigIds(page);
+  const photo = await cameraPhoto(page);
+
+  await context.setOffline(true);
+  await page.locator('[data-field="shop_found"]').getByText('Yes').click();
+  await page.locator('[data-field="shop_open"]').getByText('Yes').click();
+  await page.getByLabel('Name on the shop\'s board').fill('Offline Stores');
+  await page.locator('[data-field="board_photo"] input[type=file]').setInputFiles(photo);
+  await expect(page.locator('[data-field="board_photo"]').getByTestId('photo-count')).toHaveText('✓ 1');
+  await page.getByRole('button', { name: 'Capture my location' }).click();
+  await expect(page.getByTestId('location-value')).toContainText('(±12 m)');
+  await page.getByRole('button', { name: 'Submit gig' }).click();
+  await expect(page.getByTestId('send-queued')).toBeVisible();
+  expect(await outboxItems(page)).toEqual([['queued', 1]]);
+  expect(sql(`select count(*) from submissions where reservation_id = ${reservation}`)).toBe('0');
+
+  await context.setOffline(false);
+  await expect(page.getByRole('heading', { name: 'Gig received' })).toBeVisible();
+  expect(sql(`select count(*) from submissions where reservation_id = ${reservation}`)).toBe('1');
+  expect(sql(`select answers->'board_name'->>'value' from submissions where reservation_id = ${reservation}`)).toBe('Offline Stores');
+  expect(sql(`select count(*) from submission_photos p join submissions s on s.job_id = p.job_id and s.id = p.submission_id
+              where s.reservation_id = ${reservation}`)).toBe('1');
+  await expect.poll(() => outboxItems(page)).toEqual([]);
+});
+
+test('a queued gig is sent by itself after the app was closed, and only once', async ({ page, context }) => {
+  await signInGigger(page);
+  await tagOneShelfPhoto(page);
+  const { job, reservation } = gigIds(page);
+  await context.setOffline(true);
+  await page.getByRole('button', { name: 'Submit gig' }).click();
+  await expect(page.getByTestId('send-queued')).toBeVisible();
+  await page.close();
+
+  await context.setOffline(false);
+  const later = await context.newPage();
+  await later.goto('/gigs/mine');
+  await expect
+    .poll(() => sql(`select count(*) from submissions where reservation_id = ${reservation}`), { timeout: 20_000 })
+    .toBe('1');
+  await expect.poll(() => outboxItems(later)).toEqual([]);
+  // Opening the gig again shows its receipt, and nothing more is sent.
+  await later.goto(`/gigs/${job}/do/${reservation}`);
+  await expect(later.getByRole('heading', { name: 'Gig received' })).toBeVisible();
   expect(sql(`select count(*) from submissions where reservation_id = ${reservation}`)).toBe('1');
 });
 

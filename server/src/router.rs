@@ -128,7 +128,7 @@ async fn refuse_cross_origin_writes(request: Request, next: Next) -> Response {
 }
 
 /// Hashed assets under /pkg never change, so browsers keep them a year; the service
-/// worker and manifest must be re-checked on every visit; other files for an hour.
+/// worker, its outbox script and the manifest must be re-checked on every visit; other files for an hour.
 async fn cache_headers(request: Request, next: Next) -> Response {
     let path = request.uri().path().to_string();
     let mut response = next.run(request).await;
@@ -142,7 +142,7 @@ async fn cache_headers(request: Request, next: Next) -> Response {
         } else {
             "no-cache"
         }
-    } else if path == "/sw.js" || path == "/manifest.webmanifest" {
+    } else if path == "/sw.js" || path == "/outbox.js" || path == "/manifest.webmanifest" {
         "no-cache"
     } else if path.starts_with("/icons/") || path == "/favicon.ico" {
         "public, max-age=86400"

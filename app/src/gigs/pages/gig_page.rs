@@ -2,9 +2,13 @@
 //! form version the reservation holds, checked by the shared validator as the gigger
 //! types), photos from the camera downscaled on the phone, and the submission with an
 //! upload progress bar and an idempotency key. Answers are kept on the device as they
-//! are typed, so a reload or a crash loses nothing typed.
+//! are typed and photos as they are taken, so a reload or a crash loses nothing; a gig
+//! submitted without network waits in the device's outbox and is sent when it returns.
 
 use super::india_time;
+use super::outbox;
+#[cfg(feature = "hydrate")]
+use super::outbox::OutboxNews;
 use super::{countdown_text, error_or_onboarding, submit, use_lang, GiggerTabs};
 use crate::forms::view::GigForm;
 use crate::forms::{Answer, Answers};
@@ -46,9 +50,26 @@ pub fn GigPage() -> impl IntoView {
 #[derive(Debug, Clone, PartialEq)]
 enum Sending {
     Idle,
+    /// This page is uploading (share sent, 0–1).
     Uploading(f64),
+    /// In the device's outbox, waiting for the network.
+    Queued,
+    /// The outbox is sending it (after the network came back).
+    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))] // set by outbox news, in the browser
+    Resending,
     Failed(String),
     Done(Receipt),
+}
+
+/// The server's refusal in words: its own message when it sent one.
+fn refusal_message(status: u16, body: &str, refused: &str) -> String {
+    serde_json::from_str::<crate::error::AppError>(body).map(|e| e.to_string()).unwrap_or_else(|_| {
+        if status == 0 {
+            refused.to_string()
+        } else {
+            format!("{refused} ({status})")
+        }
+    })
 }
 
 #[component]
@@ -67,23 +88,106 @@ fn GigView(gig: ReservedGig) -> impl IntoView {
     // Time left, from the server's clock (a phone's clock may be wrong).
     let seconds_left = RwSignal::new((gig.deadline - gig.server_now).num_seconds());
     let photo_problem = RwSignal::new(None::<String>);
-
     #[cfg(feature = "hydrate")]
     {
         use crate::forms::view::PhotoSink;
-        // Restore what was typed on this device (photos are kept only until a reload).
-        if let Some(mut saved) = submit::load_draft(job_id, reservation_id) {
-            saved.retain(|_, answer| !matches!(answer, Answer::Photos(_)));
-            answers.set(saved);
+        let slot = outbox::gig_slot(job_id, reservation_id);
+
+        // What the outbox says about this gig, from here or from the service worker.
+        let on_news = move |news: OutboxNews| {
+            let Some(now) = sending.try_get_untracked() else { return };
+            match news {
+                OutboxNews::Queued if matches!(now, Sending::Idle | Sending::Resending) => {
+                    sending.set(Sending::Queued)
+                }
+                OutboxNews::Sending
+                    if matches!(now, Sending::Idle | Sending::Queued | Sending::Failed(_)) =>
+                {
+                    sending.set(Sending::Resending)
+                }
+                OutboxNews::Sent(body) if !matches!(now, Sending::Done(_)) => {
+                    if let Ok(receipt) = serde_json::from_str::<Receipt>(&body) {
+                        submit::forget(job_id, reservation_id);
+                        sending.set(Sending::Done(receipt));
+                    }
+                }
+                OutboxNews::Refused(status, body)
+                    if !matches!(now, Sending::Done(_) | Sending::Uploading(_)) =>
+                {
+                    sending.set(Sending::Failed(refusal_message(
+                        status,
+                        &body,
+                        &t_string!(i18n, gig.refused),
+                    )))
+                }
+                _ => {}
+            }
+        };
+
+        // Restore what was typed on this device at once, and the photo answers once their
+        // photos are read back from the outbox. Nothing is saved until then, so a draft
+        // restored halfway never overwrites the whole one.
+        let saved = submit::load_draft(job_id, reservation_id).unwrap_or_default();
+        let restored = RwSignal::new(false);
+        answers.set(
+            saved
+                .iter()
+                .filter(|(_, a)| !matches!(a, Answer::Photos(_)))
+                .map(|(k, a)| (k.clone(), a.clone()))
+                .collect(),
+        );
+        let restoring = slot.clone();
+        leptos::task::spawn_local(async move {
+            let photos = outbox::photos_of(&restoring).await;
+            let found: std::collections::HashSet<String> = photos.iter().map(|p| p.id.clone()).collect();
+            photos.into_iter().for_each(submit::keep_photo);
+            answers.update(|answers| {
+                for (key, answer) in saved {
+                    let Answer::Photos(ids) = answer else { continue };
+                    let ids: Vec<String> = ids.into_iter().filter(|id| found.contains(id)).collect();
+                    if !ids.is_empty() && !answers.contains_key(&key) {
+                        answers.insert(key, Answer::Photos(ids));
+                    }
+                }
+            });
+            restored.set(true);
+            if let Some(news) = outbox::news_of(&restoring).await {
+                on_news(news);
+            }
+            outbox::drain_soon();
+        });
+        Effect::new(move |_| {
+            if restored.get() {
+                answers.with(|a| submit::save_draft(job_id, reservation_id, a));
+            }
+        });
+        if let Some(channel) = outbox::listen(slot.clone(), on_news) {
+            let channel = StoredValue::new_local(channel);
+            on_cleanup(move || {
+                channel.try_with_value(|channel| channel.close());
+            });
         }
-        Effect::new(move |_| answers.with(|a| submit::save_draft(job_id, reservation_id, a)));
         let started = js_sys::Date::now();
         let initial = seconds_left.get_untracked();
-        let _ = set_interval_with_handle(
-            move || seconds_left.set(initial - ((js_sys::Date::now() - started) / 1000.0) as i64),
+        // Each second the countdown; every 15 s, a queued gig is tried again (the network
+        // may be back without the browser noticing).
+        let ticks = std::cell::Cell::new(0u32);
+        let ticking = set_interval_with_handle(
+            move || {
+                seconds_left.set(initial - ((js_sys::Date::now() - started) / 1000.0) as i64);
+                ticks.set(ticks.get() + 1);
+                if ticks.get() % 15 == 0 && sending.try_get_untracked() == Some(Sending::Queued) {
+                    outbox::drain_soon();
+                }
+            },
             std::time::Duration::from_secs(1),
         );
+        if let Ok(ticking) = ticking {
+            on_cleanup(move || ticking.clear());
+        }
+        let photo_slot = StoredValue::new(slot.clone());
         let sink = move |_field: String, input: web_sys::HtmlInputElement, set: Callback<Option<Answer>>| {
+            let slot = photo_slot.get_value();
             let files: Vec<web_sys::File> = input
                 .files()
                 .map(|files| (0..files.length()).filter_map(|i| files.get(i)).collect())
@@ -97,9 +201,10 @@ fn GigView(gig: ReservedGig) -> impl IntoView {
                         .await
                     {
                         Ok(jpeg) => {
-                            let id = submit::random_uuid();
-                            submit::keep_photo(submit::KeptPhoto { id: id.clone(), jpeg, original_head });
-                            ids.push(id);
+                            let photo = submit::KeptPhoto { id: submit::random_uuid(), jpeg, original_head };
+                            outbox::keep_photo(&slot, &photo).await;
+                            ids.push(photo.id.clone());
+                            submit::keep_photo(photo);
                         }
                         Err(message) => photo_problem.set(Some(message)),
                     }
@@ -115,7 +220,7 @@ fn GigView(gig: ReservedGig) -> impl IntoView {
         show_all_errors.set(true);
         let valid = answers.with(|a| schema.with_value(|s| s.validate(a)));
         let Ok(valid) = valid else { return };
-        if matches!(sending.get_untracked(), Sending::Uploading(_) | Sending::Done(_)) {
+        if matches!(sending.get_untracked(), Sending::Uploading(_) | Sending::Resending | Sending::Done(_)) {
             return;
         }
         let used: std::collections::HashSet<String> = valid
@@ -128,30 +233,48 @@ fn GigView(gig: ReservedGig) -> impl IntoView {
             .collect();
         let chosen = submit::kept_photos(&used);
         let envelope = submit::envelope_for(job_id, reservation_id, &valid, lang.get_untracked());
+        let key = submit::idempotency_key(&envelope);
+        let slot = outbox::gig_slot(job_id, reservation_id);
         sending.set(Sending::Uploading(0.0));
-        let started = submit::send(
-            job_id,
-            reservation_id,
-            &envelope,
-            &chosen,
-            move |share| sending.set(Sending::Uploading(share)),
-            move |status, body| match (status, serde_json::from_str::<Receipt>(&body)) {
-                (200, Ok(receipt)) => {
-                    submit::forget(job_id, reservation_id);
-                    sending.set(Sending::Done(receipt));
-                }
-                (0, _) => sending.set(Sending::Failed(t_string!(i18n, gig.no_network).to_string())),
-                _ => {
-                    let message = serde_json::from_str::<crate::error::AppError>(&body)
-                        .map(|e| e.to_string())
-                        .unwrap_or_else(|_| format!("{} ({status})", t_string!(i18n, gig.refused)));
-                    sending.set(Sending::Failed(message));
-                }
-            },
-        );
-        if let Err(message) = started {
-            sending.set(Sending::Failed(message));
-        }
+        leptos::task::spawn_local(async move {
+            // Into the device's outbox first: whatever happens to this request, the gig
+            // is sent later, exactly as now, until the server has it.
+            let url = submit::submission_url(job_id, reservation_id);
+            let queued = outbox::enqueue(&slot, &key, &url, &envelope, &chosen).await;
+            if queued && !outbox::online() {
+                sending.set(Sending::Queued);
+                return;
+            }
+            let refused = t_string!(i18n, gig.refused).to_string();
+            let no_network = t_string!(i18n, gig.no_network).to_string();
+            let started = submit::send(
+                &url,
+                &envelope,
+                &chosen,
+                move |share| sending.set(Sending::Uploading(share)),
+                move |status, body| match (status, serde_json::from_str::<Receipt>(&body)) {
+                    (200, Ok(receipt)) => {
+                        leptos::task::spawn_local(async move { outbox::settle(&slot, &key).await });
+                        submit::forget(job_id, reservation_id);
+                        sending.set(Sending::Done(receipt));
+                    }
+                    (0, _) if queued => sending.set(Sending::Queued),
+                    (0, _) => sending.set(Sending::Failed(no_network)),
+                    // Worth trying again later: the outbox keeps it for the next chance.
+                    (401 | 408 | 429 | 500.., _) => {
+                        sending.set(Sending::Failed(refusal_message(status, &body, &refused)))
+                    }
+                    // The server's final word on this body: the gigger changes the answers.
+                    _ => {
+                        leptos::task::spawn_local(async move { outbox::settle(&slot, &key).await });
+                        sending.set(Sending::Failed(refusal_message(status, &body, &refused)));
+                    }
+                },
+            );
+            if let Err(message) = started {
+                sending.set(if queued { Sending::Queued } else { Sending::Failed(message) });
+            }
+        });
     };
 
     let title = gig.job_title.clone();
@@ -201,10 +324,16 @@ fn GigView(gig: ReservedGig) -> impl IntoView {
                             <span>{t!(i18n, gig.sending, percent = format!("{:.0}", share * 100.0))}</span>
                         </div>
                     }.into_any()),
+                    Sending::Queued => Some(view! {
+                        <p class="queued" role="status" data-testid="send-queued">{t!(i18n, gig.queued)}</p>
+                    }.into_any()),
+                    Sending::Resending => Some(view! {
+                        <p class="queued" role="status" data-testid="send-resending">{t!(i18n, gig.resending)}</p>
+                    }.into_any()),
                     Sending::Failed(message) => Some(view! { <p class="form-alert" role="alert" data-testid="send-error">{message}</p> }.into_any()),
                     _ => None,
                 }}
-                <button type="submit" class="primary" disabled=move || matches!(sending.get(), Sending::Uploading(_))>
+                <button type="submit" class="primary" disabled=move || matches!(sending.get(), Sending::Uploading(_) | Sending::Resending)>
                     {t!(i18n, gig.submit)}
                 </button>
             </form>

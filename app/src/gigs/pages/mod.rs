@@ -5,6 +5,7 @@ mod feed_page;
 mod gig_page;
 mod job_page;
 mod mine_page;
+mod outbox;
 mod profile_page;
 mod submit;
 mod training_page;

@@ -7,8 +7,9 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
 thread_local! {
-    /// Downscaled photos by id, in this tab's memory until sent (the browser is one
-    /// thread; the server never calls these functions).
+    /// Downscaled photos by id, in this tab's memory (and in the outbox's IndexedDB, which
+    /// outlives a reload) until sent. The browser is one thread; the server never calls
+    /// these functions.
     static PHOTOS: std::cell::RefCell<Vec<KeptPhoto>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
@@ -27,7 +28,12 @@ pub const ORIGINAL_HEAD_BYTES: i32 = 128 * 1024;
 
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))] // called from hydrate-only code
 pub fn keep_photo(photo: KeptPhoto) {
-    PHOTOS.with(|photos| photos.borrow_mut().push(photo));
+    PHOTOS.with(|photos| {
+        let mut photos = photos.borrow_mut();
+        if !photos.iter().any(|kept| kept.id == photo.id) {
+            photos.push(photo);
+        }
+    });
 }
 
 /// The kept photos whose ids are in `ids`.
@@ -103,11 +109,23 @@ pub fn envelope_for(job_id: i64, reservation_id: i64, answers: &Answers, lang: c
     envelope
 }
 
+/// The idempotency key inside an envelope made by [`envelope_for`].
+pub fn idempotency_key(envelope_json: &str) -> String {
+    serde_json::from_str::<serde_json::Value>(envelope_json)
+        .ok()
+        .and_then(|v| v["idempotency_key"].as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// Where a gig's submission is posted.
+pub fn submission_url(job_id: i64, reservation_id: i64) -> String {
+    format!("/api/gigs/{job_id}/reservations/{reservation_id}/submission")
+}
+
 /// POSTs the submission (the JSON envelope and each photo) to the gig's endpoint;
 /// `progress` gets the uploaded share (0–1), `done` the status and body (0: no network).
 pub fn send(
-    job_id: i64,
-    reservation_id: i64,
+    url: &str,
     envelope_json: &str,
     photos: &[KeptPhoto],
     progress: impl Fn(f64) + 'static,
@@ -125,8 +143,7 @@ pub fn send(
         }
     }
     let xhr = web_sys::XmlHttpRequest::new().map_err(|_| failed())?;
-    xhr.open("POST", &format!("/api/gigs/{job_id}/reservations/{reservation_id}/submission"))
-        .map_err(|_| failed())?;
+    xhr.open("POST", url).map_err(|_| failed())?;
     let on_progress = Closure::<dyn Fn(web_sys::ProgressEvent)>::new(move |event: web_sys::ProgressEvent| {
         if event.length_computable() && event.total() > 0.0 {
             progress(event.loaded() / event.total());
