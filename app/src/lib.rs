@@ -13,8 +13,10 @@ pub mod error;
 pub mod forms;
 pub mod gigs;
 pub mod jobs;
+pub mod ledger;
 pub mod money;
 pub mod photos;
+pub mod pipeline;
 mod shell;
 #[cfg(feature = "ssr")]
 pub mod state;

@@ -20,6 +20,15 @@ pub struct Cli {
 pub enum Command {
     /// Serve the web app and API (the default).
     Serve(Box<ServeArgs>),
+    /// Run pipeline stage workers only (no web server), for scaling out. `serve` already
+    /// runs every stage; run this on more machines or processes as the queues need.
+    Worker {
+        /// A stage to run: qc, ledger or expiry. Repeat for several.
+        #[arg(long = "stage", required = true)]
+        stages: Vec<String>,
+        #[command(flatten)]
+        settings: Box<ServeArgs>,
+    },
     /// Apply database migrations and exit.
     Migrate,
     /// Create an admin account with a temporary password (for a new installation).

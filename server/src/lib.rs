@@ -9,6 +9,7 @@ pub mod seed;
 pub mod serve;
 pub mod state;
 pub mod telemetry;
+pub mod worker;
 
 /// A start-up failure with a message meant for the person running the server.
 #[derive(Debug, thiserror::Error)]

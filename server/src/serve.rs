@@ -1,9 +1,12 @@
 //! `gigforge serve`: migrate, then serve until SIGINT/SIGTERM, letting requests in
-//! flight finish. Also runs the periodic clean-up of expired sessions and codes.
+//! flight finish. Also runs every pipeline stage worker and the periodic clean-up of
+//! expired sessions and codes.
 
 use crate::config::ServeArgs;
 use crate::router::{self, HttpSettings};
 use crate::{db, state, StartupError};
+use app::pipeline::server::worker::{self, WorkerSettings};
+use app::pipeline::Stage;
 use std::net::SocketAddr;
 use std::time::Duration;
 use tokio::net::TcpListener;
@@ -38,14 +41,17 @@ pub async fn run(database_url: Option<&str>, args: ServeArgs) -> Result<(), Star
         _ => StartupError(format!("cannot listen on {addr}: {e}")),
     })?;
 
-    let sweeper = tokio::spawn(app::gigs::server::expiry::sweep_forever(app_state.clone()));
+    // Every pipeline stage runs here too (one machine); `gigforge worker` adds more.
+    let (stop_workers, workers_stop) = tokio::sync::watch::channel(false);
+    let workers = worker::spawn_all(&app_state, &Stage::ALL, WorkerSettings::default(), &workers_stop);
     let cleanup = tokio::spawn(clean_up_periodically(app_state));
     tracing::info!("Gigforge is listening on http://{addr}");
     let served = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown_signal())
         .await;
     cleanup.abort();
-    sweeper.abort();
+    let _ = stop_workers.send(true);
+    crate::worker::wait_for(workers).await;
     pool.close().await;
     served.map_err(|e| StartupError(format!("server error: {e}")))?;
     tracing::info!("stopped");
@@ -70,7 +76,7 @@ async fn clean_up_periodically(state: app::state::AppState) {
     }
 }
 
-async fn shutdown_signal() {
+pub(crate) async fn shutdown_signal() {
     let interrupt = async {
         let _ = tokio::signal::ctrl_c().await;
     };

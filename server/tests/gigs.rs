@@ -537,7 +537,12 @@ async fn a_retried_submission_is_stored_once(pool: PgPool) {
         .fetch_one(&pool)
         .await
         .unwrap();
-    assert_eq!((stored, events, status.as_str()), (1, 1, "submitted"));
+    // Queued for QC with the submission, once.
+    let queued: i64 = sqlx::query_scalar("select count(*) from stage_tasks where stage = 'qc'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!((stored, events, status.as_str(), queued), (1, 1, "submitted", 1));
 }
 
 #[sqlx::test(migrator = "server::db::MIGRATOR")]

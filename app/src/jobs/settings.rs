@@ -79,8 +79,9 @@ pub enum UnitsMode {
     Open,
 }
 
-/// The QC policy the pipeline applies. This issue stores it with sensible defaults; the
-/// pipeline issue adds its checks and their thresholds (unknown fields are kept as JSON).
+/// The QC policy the pipeline applies (pipeline/qc.rs): each check's threshold, what a
+/// failure means, and the audit share. Fields added later default when a stored policy
+/// lacks them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct QcPolicy {
     /// Share of submissions that pass every check but still go to a reviewer (percent).
@@ -95,6 +96,18 @@ pub struct QcPolicy {
     /// The reason codes a reviewer may reject with.
     #[serde(default = "QcPolicy::default_reasons")]
     pub reject_reasons: Vec<String>,
+    /// A GPS fix vaguer than this radius fails the accuracy check.
+    #[serde(default = "QcPolicy::default_gps_accuracy")]
+    pub gps_accuracy_m: u32,
+    /// A photo's EXIF GPS further than this from the submitted GPS fails.
+    #[serde(default = "QcPolicy::default_exif_gps")]
+    pub exif_gps_m: u32,
+    /// A photo's EXIF time further than this from the submission fails.
+    #[serde(default = "QcPolicy::default_exif_time")]
+    pub exif_time_minutes: u32,
+    /// What each check's failure means.
+    #[serde(default)]
+    pub actions: crate::pipeline::qc::QcActions,
 }
 
 impl QcPolicy {
@@ -106,6 +119,15 @@ impl QcPolicy {
     }
     fn default_min_seconds() -> u32 {
         30
+    }
+    fn default_gps_accuracy() -> u32 {
+        100
+    }
+    fn default_exif_gps() -> u32 {
+        1000
+    }
+    fn default_exif_time() -> u32 {
+        120
     }
     fn default_reasons() -> Vec<String> {
         ["blurry_photo", "wrong_location", "wrong_answers", "duplicate", "incomplete"]
@@ -121,6 +143,10 @@ impl Default for QcPolicy {
             geofence_m: QcPolicy::default_geofence(),
             min_seconds_on_task: QcPolicy::default_min_seconds(),
             reject_reasons: QcPolicy::default_reasons(),
+            gps_accuracy_m: QcPolicy::default_gps_accuracy(),
+            exif_gps_m: QcPolicy::default_exif_gps(),
+            exif_time_minutes: QcPolicy::default_exif_time(),
+            actions: Default::default(),
         }
     }
 }
@@ -228,10 +254,38 @@ pub struct JobSettingsForm {
     pub min_seconds_on_task: String,
     #[serde(default)]
     pub reject_reasons: String,
+    #[serde(default)]
+    pub gps_accuracy_m: String,
+    #[serde(default)]
+    pub exif_gps_m: String,
+    #[serde(default)]
+    pub exif_time_minutes: String,
+    /// What each check's failure means, by check code (`settings[on_fail][geofence]`).
+    #[serde(default)]
+    pub on_fail: std::collections::BTreeMap<String, String>,
 }
 
 /// A field name and what is wrong with it.
 pub type FieldProblem = (&'static str, String);
+
+/// What each check's failure means, by check code; checks not given keep their default.
+fn parse_actions(
+    given: &std::collections::BTreeMap<String, String>,
+) -> Result<crate::pipeline::qc::QcActions, FieldProblem> {
+    use crate::pipeline::qc::{CheckCode, OnFail, QcActions};
+    let mut actions = QcActions::default();
+    for (code, action) in given {
+        let check = CheckCode::ALL
+            .into_iter()
+            .find(|c| c.name() == code)
+            .ok_or_else(|| ("on_fail", format!("There is no quality check called \"{code}\".")))?;
+        let on_fail = OnFail::parse(action).ok_or_else(|| {
+            ("on_fail", "A failed check can reject, send to review, or be ignored.".to_string())
+        })?;
+        actions.set(check, on_fail);
+    }
+    Ok(actions)
+}
 
 fn number<T: std::str::FromStr + PartialOrd + std::fmt::Display + Copy>(
     field: &'static str,
@@ -381,6 +435,19 @@ impl JobSettingsForm {
             })?
             .unwrap_or(defaults.min_seconds_on_task),
             reject_reasons: if reject_reasons.is_empty() { defaults.reject_reasons } else { reject_reasons },
+            gps_accuracy_m: optional(&self.gps_accuracy_m, |text| {
+                number("gps_accuracy_m", text, "The GPS accuracy limit", 1..=100_000)
+            })?
+            .unwrap_or(defaults.gps_accuracy_m),
+            exif_gps_m: optional(&self.exif_gps_m, |text| {
+                number("exif_gps_m", text, "The photo GPS distance", 10..=500_000)
+            })?
+            .unwrap_or(defaults.exif_gps_m),
+            exif_time_minutes: optional(&self.exif_time_minutes, |text| {
+                number("exif_time_minutes", text, "The photo time difference", 1..=10_080)
+            })?
+            .unwrap_or(defaults.exif_time_minutes),
+            actions: parse_actions(&self.on_fail)?,
         };
         Ok(JobSettings {
             title,
@@ -451,6 +518,15 @@ impl JobSettingsForm {
             geofence_m: settings.qc_policy.geofence_m.to_string(),
             min_seconds_on_task: settings.qc_policy.min_seconds_on_task.to_string(),
             reject_reasons: settings.qc_policy.reject_reasons.join(", "),
+            gps_accuracy_m: settings.qc_policy.gps_accuracy_m.to_string(),
+            exif_gps_m: settings.qc_policy.exif_gps_m.to_string(),
+            exif_time_minutes: settings.qc_policy.exif_time_minutes.to_string(),
+            on_fail: crate::pipeline::qc::CheckCode::ALL
+                .iter()
+                .map(|code| {
+                    (code.name().to_string(), settings.qc_policy.actions.get(*code).name().to_string())
+                })
+                .collect(),
         }
     }
 }
@@ -480,6 +556,15 @@ mod tests {
         assert_eq!(JobSettingsForm::from_settings(&parsed), form);
         assert_eq!(parsed.pay, Paise(4500));
         assert_eq!(parsed.languages, vec![Lang::En, Lang::Hi]);
+        // What a failed check means is edited here too, one choice per check.
+        let mut strict = form.clone();
+        strict.on_fail.insert("geofence".into(), "reject".into());
+        let parsed = strict.parse().unwrap();
+        assert_eq!(
+            parsed.qc_policy.actions.get(crate::pipeline::qc::CheckCode::Geofence),
+            crate::pipeline::qc::OnFail::Reject
+        );
+        assert_eq!(JobSettingsForm::from_settings(&parsed), strict);
     }
 
     #[test]
@@ -496,6 +581,10 @@ mod tests {
             (|f| f.overlap = "21".into(), "overlap"),
             (|f| f.units_mode = "magic".into(), "units_mode"),
             (|f| f.category = "".into(), "category"),
+            (|f| f.gps_accuracy_m = "0".into(), "gps_accuracy_m"),
+            (|f| f.exif_time_minutes = "soon".into(), "exif_time_minutes"),
+            (|f| _ = f.on_fail.insert("geofence".into(), "shrug".into()), "on_fail"),
+            (|f| _ = f.on_fail.insert("palm_reading".into(), "reject".into()), "on_fail"),
         ];
         for (break_it, field) in cases {
             let mut form = filled();

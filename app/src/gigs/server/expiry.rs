@@ -1,9 +1,8 @@
-//! Returning expired reservations to the pool. The server runs `sweep_forever` (every
-//! 20 seconds, so a unit is free again within a minute of its deadline); the pipeline
-//! issue turns it into one of its periodic stages. Any number of processes may sweep at
-//! once: each claims its batch with SKIP LOCKED.
+//! Returning expired reservations to the pool. The pipeline's periodic `expiry` stage
+//! (pipeline/server/worker.rs) runs it every 20 seconds, so a unit is free again within
+//! a minute of its deadline. Any number of processes may sweep at once: each claims its
+//! batch with SKIP LOCKED.
 
-use crate::state::AppState;
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 use std::time::Duration;
@@ -34,23 +33,4 @@ pub async fn expire_due(pool: &PgPool, now: DateTime<Utc>, batch: i64) -> Result
     .bind(batch)
     .fetch_one(pool)
     .await
-}
-
-/// Sweeps until the process ends; errors are logged and retried on the next round.
-pub async fn sweep_forever(state: AppState) {
-    let mut every = tokio::time::interval(SWEEP_EVERY);
-    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        every.tick().await;
-        loop {
-            match expire_due(&state.pool, state.clock.now(), 1000).await {
-                Ok(n) if n > 0 => tracing::info!(expired = n, "reservations expired"),
-                Ok(_) => break,
-                Err(err) => {
-                    tracing::warn!(error = %err, "expiring reservations failed; retrying next round");
-                    break;
-                }
-            }
-        }
-    }
 }

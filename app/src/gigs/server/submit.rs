@@ -374,6 +374,9 @@ pub async fn submit(
         .bind(now)
         .execute(&mut *tx)
         .await?;
+    // The QC stage takes it from here, queued with the submission itself.
+    crate::pipeline::server::queue::enqueue(&mut tx, crate::pipeline::Stage::Qc, job_id, submission_id)
+        .await?;
     tx.commit().await?;
     Ok(Receipt { job_id, submission_id, received_at, pay: Paise(reservation.pay_paise), late })
 }

@@ -6,6 +6,7 @@ use super::JobNav;
 use crate::jobs::api::SaveJobSettings;
 use crate::jobs::settings::{Category, JobSettingsForm};
 use crate::jobs::JobDetail;
+use crate::pipeline::qc::{CheckCode, OnFail};
 use crate::training::api::list_trainings;
 use crate::ui::{textarea_html, ErrorPanel, FieldError, FormAlert, FormErrors};
 use leptos::prelude::*;
@@ -152,6 +153,27 @@ fn SettingsForm(job: JobDetail, save: ServerAction<SaveJobSettings>) -> impl Int
                 <Input name="audit_percent" label="Audit sample (% sent to review anyway)" value=form.audit_percent errors kind="number"/>
                 <Input name="geofence_m" label="Geofence: furthest from the unit (metres)" value=form.geofence_m errors kind="number"/>
                 <Input name="min_seconds_on_task" label="Too fast: fewer seconds than" value=form.min_seconds_on_task errors kind="number"/>
+                <Input name="gps_accuracy_m" label="GPS vaguer than (± metres)" value=form.gps_accuracy_m errors kind="number"/>
+                <Input name="exif_gps_m" label="Photo GPS further from the submitted GPS than (metres)" value=form.exif_gps_m errors kind="number"/>
+                <Input name="exif_time_minutes" label="Photo taken further from the submission than (minutes)" value=form.exif_time_minutes errors kind="number"/>
+                <fieldset class="span-all qc-actions">
+                    <legend>"When a check fails"</legend>
+                    {CheckCode::ALL.into_iter().map(|code| {
+                        let id = format!("on_fail_{}", code.name());
+                        let current = form.on_fail.get(code.name()).cloned().unwrap_or_default();
+                        view! {
+                            <div>
+                                <label for=id.clone()>{check_label(code)}</label>
+                                <select id=id name=format!("settings[on_fail][{}]", code.name())>
+                                    {[OnFail::Reject, OnFail::Review, OnFail::Ignore].into_iter().map(|action| view! {
+                                        <option value=action.name() selected=current == action.name()>{action_label(action)}</option>
+                                    }).collect_view()}
+                                </select>
+                            </div>
+                        }
+                    }).collect_view()}
+                    <FieldError id="on_fail-error" message=errors.field("on_fail")/>
+                </fieldset>
                 <div class="span-all">
                     <label for="reject_reasons">"Reject reasons reviewers choose from (comma-separated codes)"</label>
                     <input id="reject_reasons" name="settings[reject_reasons]" value=form.reject_reasons aria-describedby="reject_reasons-error"/>
@@ -162,4 +184,24 @@ fn SettingsForm(job: JobDetail, save: ServerAction<SaveJobSettings>) -> impl Int
         </section>
     }
     .into_any()
+}
+
+fn check_label(code: CheckCode) -> &'static str {
+    match code {
+        CheckCode::Answers => "Answers invalid for the form",
+        CheckCode::TimeOnTask => "Too fast",
+        CheckCode::Geofence => "Outside the geofence",
+        CheckCode::GpsAccuracy => "GPS too vague",
+        CheckCode::ExifGps => "Photo GPS far from the submitted GPS",
+        CheckCode::ExifTime => "Photo time far from the submission",
+        CheckCode::Gold => "Gold unit answered wrongly",
+    }
+}
+
+fn action_label(action: OnFail) -> &'static str {
+    match action {
+        OnFail::Reject => "Reject",
+        OnFail::Review => "Send to review",
+        OnFail::Ignore => "Ignore",
+    }
 }
