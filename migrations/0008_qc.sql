@@ -16,3 +16,6 @@ create table qc_results (
 
 -- Why a submission went to review (the failed checks, or "audit sample").
 alter table submissions add column review_reason text;
+
+-- Who made the last decision on a submission (null: the QC stage); `decided_at` says when.
+alter table submissions add column decided_by bigint references users (id);

@@ -15,6 +15,7 @@ pub mod gigs;
 pub mod jobs;
 pub mod ledger;
 pub mod money;
+pub mod payouts;
 pub mod photos;
 pub mod pipeline;
 mod shell;

@@ -3,4 +3,5 @@
 pub mod ledger_stage;
 pub mod qc;
 pub mod queue;
+pub mod review;
 pub mod worker;
