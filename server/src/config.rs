@@ -26,6 +26,9 @@ pub enum Command {
         /// A stage to run: qc, ledger or expiry. Repeat for several.
         #[arg(long = "stage", required = true)]
         stages: Vec<String>,
+        /// How long a claimed task is held; a worker that dies delays its tasks this long.
+        #[arg(long, env = "WORKER_LEASE_SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=3600))]
+        lease_seconds: u64,
         #[command(flatten)]
         settings: Box<ServeArgs>,
     },

@@ -10,8 +10,8 @@ async fn main() -> ExitCode {
     let result = match cli.command {
         None => server::serve::run(database_url, ServeArgs::default()).await,
         Some(Command::Serve(args)) => server::serve::run(database_url, *args).await,
-        Some(Command::Worker { stages, settings }) => {
-            server::worker::run(database_url, &stages, *settings).await
+        Some(Command::Worker { stages, lease_seconds, settings }) => {
+            server::worker::run(database_url, &stages, lease_seconds, *settings).await
         }
         Some(Command::Migrate) => server::serve::migrate_only(database_url).await,
         Some(Command::Seed { if_empty }) => server::seed::run(database_url, if_empty).await,

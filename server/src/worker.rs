@@ -12,6 +12,7 @@ use std::time::Duration;
 pub async fn run(
     database_url: Option<&str>,
     stage_names: &[String],
+    lease_seconds: u64,
     args: ServeArgs,
 ) -> Result<(), StartupError> {
     let mut stages = Vec::new();
@@ -25,7 +26,8 @@ pub async fn run(
     let secret = state::session_secret(&args)?;
     let app_state = state::app_state(pool.clone(), &args, &secret)?;
     let (stop, stopping) = tokio::sync::watch::channel(false);
-    let workers = spawn_all(&app_state, &stages, WorkerSettings::default(), &stopping);
+    let settings = WorkerSettings { lease: Duration::from_secs(lease_seconds), ..WorkerSettings::default() };
+    let workers = spawn_all(&app_state, &stages, settings, &stopping);
     let names: Vec<&str> = stages.iter().map(|s| s.name()).collect();
     tracing::info!(stages = names.join(","), "Gigforge workers running");
     crate::serve::shutdown_signal().await;

@@ -95,12 +95,14 @@ async fn world(pool: PgPool) -> (World, Model, common::TempDir) {
     for n in 0..SUBMISSIONS {
         let gigger = n % GIGGERS;
         let pay = 1000 + 500 * (n as i64 % 7);
-        let unit: i64 = sqlx::query_scalar("insert into units (job_id, external_id, title) values ($1, $2, 'U') returning id")
-            .bind(job_id)
-            .bind(format!("U-{n}"))
-            .fetch_one(&pool)
-            .await
-            .unwrap();
+        let unit: i64 = sqlx::query_scalar(
+            "insert into units (job_id, external_id, title) values ($1, $2, 'U') returning id",
+        )
+        .bind(job_id)
+        .bind(format!("U-{n}"))
+        .fetch_one(&pool)
+        .await
+        .unwrap();
         let reservation: i64 = sqlx::query_scalar(
             "insert into reservations (job_id, unit_id, gigger_id, status, deadline, ended_at, form_version)
              values ($1, $2, $3, 'submitted', now(), now(), 1) returning id",
@@ -131,7 +133,8 @@ async fn world(pool: PgPool) -> (World, Model, common::TempDir) {
 
 async fn run_ledger_stage(world: &World) {
     loop {
-        let tasks = queue::claim(&world.pool, Stage::Ledger, "prop", 50, Duration::from_secs(30)).await.unwrap();
+        let tasks =
+            queue::claim(&world.pool, Stage::Ledger, "prop", 50, Duration::from_secs(30)).await.unwrap();
         if tasks.is_empty() {
             return;
         }
@@ -173,8 +176,16 @@ async fn check(world: &World, model: &Model, context: &str) {
         let actual = balance(&mut conn, Account::GiggerEarnings(*gigger)).await.unwrap();
         assert_eq!(actual, model.balance[n], "{context}: gigger {n}'s balance");
     }
-    assert_eq!(balance(&mut conn, Account::PayoutsInFlight).await.unwrap(), model.in_flight, "{context}: in flight");
-    assert_eq!(balance(&mut conn, Account::Bank).await.unwrap(), model.bank, "{context}: paid through the bank");
+    assert_eq!(
+        balance(&mut conn, Account::PayoutsInFlight).await.unwrap(),
+        model.in_flight,
+        "{context}: in flight"
+    );
+    assert_eq!(
+        balance(&mut conn, Account::Bank).await.unwrap(),
+        model.bank,
+        "{context}: paid through the bank"
+    );
     let earned: i64 = model.submissions.iter().filter(|s| s.3 == "approved").map(|s| s.2).sum();
     assert_eq!(
         balance(&mut conn, Account::JobFunding(world.job_id)).await.unwrap(),
@@ -187,8 +198,11 @@ async fn step(world: &World, model: &mut Model, rng: &mut StdRng) -> String {
     match rng.gen_range(0..10) {
         // Approve a gig waiting in review; the ledger stage posts its earning.
         0..=3 => {
-            let waiting: Vec<usize> = (0..model.submissions.len()).filter(|&i| model.submissions[i].3 == "in_review").collect();
-            let Some(&i) = waiting.get(rng.gen_range(0..waiting.len().max(1))) else { return "approve: none".into() };
+            let waiting: Vec<usize> =
+                (0..model.submissions.len()).filter(|&i| model.submissions[i].3 == "in_review").collect();
+            let Some(&i) = waiting.get(rng.gen_range(0..waiting.len().max(1))) else {
+                return "approve: none".into();
+            };
             let (id, gigger, pay, _) = model.submissions[i];
             decide(&world.pool, world.job_id, id, world.admin, &ReviewDecision::Approve).await.unwrap();
             run_ledger_stage(world).await;
@@ -198,8 +212,11 @@ async fn step(world: &World, model: &mut Model, rng: &mut StdRng) -> String {
         }
         // Overturn an approval: refused once its pay has gone out.
         4..=5 => {
-            let approved: Vec<usize> = (0..model.submissions.len()).filter(|&i| model.submissions[i].3 == "approved").collect();
-            let Some(&i) = approved.get(rng.gen_range(0..approved.len().max(1))) else { return "overturn: none".into() };
+            let approved: Vec<usize> =
+                (0..model.submissions.len()).filter(|&i| model.submissions[i].3 == "approved").collect();
+            let Some(&i) = approved.get(rng.gen_range(0..approved.len().max(1))) else {
+                return "overturn: none".into();
+            };
             let (id, gigger, pay, _) = model.submissions[i];
             let result = overturn_approval(&world.pool, world.job_id, id, world.admin, "wrong shop").await;
             if model.balance[gigger] >= pay {
@@ -234,7 +251,11 @@ async fn step(world: &World, model: &mut Model, rng: &mut StdRng) -> String {
             for (reference, (gigger, amount)) in &model.pending {
                 if rng.gen_bool(0.7) {
                     let paid = rng.gen_bool(0.6);
-                    rows += &format!("{reference},{},{}\n", if paid { "paid" } else { "failed" }, if paid { "" } else { "Account closed" });
+                    rows += &format!(
+                        "{reference},{},{}\n",
+                        if paid { "paid" } else { "failed" },
+                        if paid { "" } else { "Account closed" }
+                    );
                     settled.push((reference.clone(), *gigger, *amount, paid));
                 }
             }

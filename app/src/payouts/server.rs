@@ -80,7 +80,10 @@ impl PayoutProvider for BankCsv {
                 }
                 "failed" | "failure" => BankOutcome::Failed { reason },
                 other => {
-                    problems.push((row, format!("{reference}: the status \"{other}\" is neither paid nor failed.")));
+                    problems.push((
+                        row,
+                        format!("{reference}: the status \"{other}\" is neither paid nor failed."),
+                    ));
                     continue;
                 }
             };
@@ -148,7 +151,10 @@ pub async fn create_batch(pool: &PgPool, admin_id: i64, min_paise: i64) -> Resul
                 reverses: None,
                 memo: format!("payout {reference}"),
                 posted_by: Some(admin_id),
-                entries: vec![(Account::GiggerEarnings(gigger_id), -amount), (Account::PayoutsInFlight, amount)],
+                entries: vec![
+                    (Account::GiggerEarnings(gigger_id), -amount),
+                    (Account::PayoutsInFlight, amount),
+                ],
             },
         )
         .await
@@ -180,7 +186,11 @@ fn ledger_error(error: crate::ledger::server::LedgerError) -> AppError {
 }
 
 /// The bank's bulk-payment file for a batch (every payout in it, settled or not).
-pub async fn bank_file(pool: &PgPool, provider: &dyn PayoutProvider, batch_id: i64) -> Result<Vec<u8>, AppError> {
+pub async fn bank_file(
+    pool: &PgPool,
+    provider: &dyn PayoutProvider,
+    batch_id: i64,
+) -> Result<Vec<u8>, AppError> {
     let lines: Vec<PayoutLine> = sqlx::query_as(
         "select reference, payee_name, upi_id, amount_paise from payouts where batch_id = $1 order by id",
     )
@@ -195,7 +205,11 @@ pub async fn bank_file(pool: &PgPool, provider: &dyn PayoutProvider, batch_id: i
 
 /// Settles payouts from the bank's result file: all of it, in one transaction, or
 /// nothing when any row has a problem (an unknown payout, a contradiction, a repeat).
-pub async fn settle(pool: &PgPool, provider: &dyn PayoutProvider, file: &[u8]) -> Result<SettleReport, AppError> {
+pub async fn settle(
+    pool: &PgPool,
+    provider: &dyn PayoutProvider,
+    file: &[u8],
+) -> Result<SettleReport, AppError> {
     let rows = match provider.read_results(file) {
         Ok(rows) => rows,
         Err(problems) => return Ok(SettleReport { problems, ..Default::default() }),
@@ -209,8 +223,10 @@ pub async fn settle(pool: &PgPool, provider: &dyn PayoutProvider, file: &[u8]) -
     .bind(&references)
     .fetch_all(&mut *tx)
     .await?;
-    let known: HashMap<String, (i64, i64, i64, String)> =
-        payouts.into_iter().map(|(reference, id, gigger, amount, status)| (reference, (id, gigger, amount, status))).collect();
+    let known: HashMap<String, (i64, i64, i64, String)> = payouts
+        .into_iter()
+        .map(|(reference, id, gigger, amount, status)| (reference, (id, gigger, amount, status)))
+        .collect();
     let mut seen = HashSet::new();
     let mut to_settle = Vec::new();
     for (row, result) in rows {
@@ -336,20 +352,29 @@ mod tests {
 
     #[test]
     fn result_files_are_read_in_any_column_order_and_every_bad_row_is_named() {
-        let good = "Status,Payout_ID,reason,bank_reference\nPAID,GFP1-7,,UTR123\nfailed,GFP1-8,Account closed,\n";
+        let good =
+            "Status,Payout_ID,reason,bank_reference\nPAID,GFP1-7,,UTR123\nfailed,GFP1-8,Account closed,\n";
         let rows = BankCsv.read_results(good.as_bytes()).unwrap();
         assert_eq!(rows[0].1.outcome, BankOutcome::Paid);
         assert_eq!(rows[0].1.bank_reference.as_deref(), Some("UTR123"));
-        assert_eq!(rows[1], (3, BankResult {
-            reference: "GFP1-8".into(),
-            outcome: BankOutcome::Failed { reason: "Account closed".into() },
-            bank_reference: None,
-        }));
+        assert_eq!(
+            rows[1],
+            (
+                3,
+                BankResult {
+                    reference: "GFP1-8".into(),
+                    outcome: BankOutcome::Failed { reason: "Account closed".into() },
+                    bank_reference: None,
+                }
+            )
+        );
 
         let bad = "payout_id,status,reason\nGFP1-7,maybe,\nGFP1-8,failed,\n,paid,\n";
         let problems = BankCsv.read_results(bad.as_bytes()).unwrap_err();
         assert_eq!(problems.iter().map(|p| p.0).collect::<Vec<_>>(), vec![2, 3, 4]);
         assert!(problems[1].1.contains("needs the bank's reason"));
-        assert!(BankCsv.read_results(b"id,result\n1,paid\n").unwrap_err()[0].1.contains("payout_id and status"));
+        assert!(BankCsv.read_results(b"id,result\n1,paid\n").unwrap_err()[0]
+            .1
+            .contains("payout_id and status"));
     }
 }

@@ -2,6 +2,8 @@
 //! made by `#[sqlx::test]`), with codes going to a file sink as in the browser tests.
 #![allow(dead_code)] // each test binary uses a different part of this module
 
+pub mod pipeline;
+
 use app::accounts::server::otp_sender::FileOtpSender;
 use app::state::{AppState, AuthLimits, Secrets, SettableClock};
 use server::router::{self, HttpSettings};

@@ -35,7 +35,12 @@ pub async fn decide(
     match status.as_deref() {
         None => return Err(AppError::NotFound),
         Some("in_review") => {}
-        Some(other) => return Err(AppError::Conflict(format!("This gig is {}, not waiting for review.", other.replace('_', " ")))),
+        Some(other) => {
+            return Err(AppError::Conflict(format!(
+                "This gig is {}, not waiting for review.",
+                other.replace('_', " ")
+            )))
+        }
     }
     let (status, reason, event) = match decision {
         ReviewDecision::Approve => ("approved", None, "review_approved"),
@@ -111,7 +116,10 @@ pub async fn overturn_approval(
                 reverses: Some(earning_id),
                 memo: format!("approval of gig {job_id}-{submission_id} overturned"),
                 posted_by: Some(reviewer_id),
-                entries: vec![(Account::GiggerEarnings(gigger_id), -amount), (Account::JobFunding(job_id), amount)],
+                entries: vec![
+                    (Account::GiggerEarnings(gigger_id), -amount),
+                    (Account::JobFunding(job_id), amount),
+                ],
             },
         )
         .await
@@ -120,7 +128,8 @@ pub async fn overturn_approval(
             other => crate::error::server::internal("ledger reversal", other),
         })?;
     }
-    record(&mut tx, job_id, submission_id, reviewer_id, "rejected", Some(reason.trim()), "overturned").await?;
+    record(&mut tx, job_id, submission_id, reviewer_id, "rejected", Some(reason.trim()), "overturned")
+        .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -145,12 +154,14 @@ async fn record(
     .bind(by)
     .execute(&mut *tx)
     .await?;
-    sqlx::query("insert into submission_events (job_id, submission_id, kind, detail) values ($1, $2, $3, $4)")
-        .bind(job_id)
-        .bind(submission_id)
-        .bind(event)
-        .bind(serde_json::json!({ "by": by, "reason": reason }))
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query(
+        "insert into submission_events (job_id, submission_id, kind, detail) values ($1, $2, $3, $4)",
+    )
+    .bind(job_id)
+    .bind(submission_id)
+    .bind(event)
+    .bind(serde_json::json!({ "by": by, "reason": reason }))
+    .execute(&mut *tx)
+    .await?;
     Ok(())
 }
