@@ -7,6 +7,7 @@ use crate::i18n::*;
 use crate::jobs::pages::{
     CustomerJobs, FormBuilderPage, JobPage, JobSettingsPage, ManagerJobs, NewJob, ReviewerHome,
 };
+use crate::payouts::pages::AdminPayouts;
 use crate::training::pages::{TrainingEditor, TrainingList};
 use crate::ui::{Header, NotFound};
 use crate::units::pages::UnitsPage;
@@ -93,7 +94,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/manage/trainings/:id") view=TrainingEditor ssr=guarded.clone()/>
                     <Route path=path!("/review") view=ReviewerHome ssr=guarded.clone()/>
                     <Route path=path!("/customer") view=CustomerJobs ssr=guarded.clone()/>
-                    <Route path=path!("/admin") view=AdminUsers ssr=guarded/>
+                    <Route path=path!("/admin") view=AdminUsers ssr=guarded.clone()/>
+                    <Route path=path!("/admin/payouts") view=AdminPayouts ssr=guarded/>
                 </Routes>
             </main>
         </Router>

@@ -54,6 +54,7 @@ pub fn build(state: AppState, settings: HttpSettings) -> Router {
             post(app::gigs::server::submit::handler)
                 .layer(axum::extract::DefaultBodyLimit::max(app::gigs::server::submit::MAX_SUBMISSION_BYTES)),
         )
+        .route("/api/admin/payouts/{batch_id}/bank.csv", get(app::payouts::server::bank_file_handler))
         .route("/api/{*fn_name}", get(server_fn).post(server_fn))
         .leptos_routes_with_context(&state, routes, move || provide_context(context_state.clone()), {
             let options = state.leptos_options.clone();

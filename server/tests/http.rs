@@ -133,6 +133,15 @@ fn matrix(who: Who) -> Vec<MatrixEntry> {
             vec![("training_id", "1".into()), ("answers_json", "[[0],[0],[0]]".into())],
             &[Gigger],
         ),
+        ("/api/admin/payouts/list", vec![], &[Admin]),
+        ("/api/admin/payouts/create", vec![("min_rupees", "100".into())], &[Admin]),
+        (
+            "/api/admin/payouts/settle",
+            vec![("results_csv", "payout_id,status\nGFP999-1,paid\n".into())],
+            &[Admin],
+        ),
+        ("/api/admin/pipeline/dead", vec![], &[Admin]),
+        ("/api/admin/pipeline/retry", vec![("job_id", "1".into()), ("task_id", "999999".into())], &[Admin]),
         ("/api/forms/take_error", vec![], EVERYONE),
         ("/api/auth/sign_out", vec![], EVERYONE),
     ]

@@ -205,9 +205,15 @@ pub struct MyGig {
 /// submission states; nothing is paid before a payout says so.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct Earnings {
+    /// In QC or review.
     pub pending: i64,
+    /// Owed now, waiting for a payout.
     pub approved: i64,
+    /// In a payout the bank has not answered yet.
+    pub paying: i64,
     pub paid: i64,
+    /// Payouts the bank returned (their money is back in `approved`).
+    pub failed: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

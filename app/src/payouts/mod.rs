@@ -3,6 +3,8 @@
 //! result row settles a payout (paid, or failed and returned to the gigger's balance).
 //! Design: docs/pipeline.md.
 
+pub mod api;
+pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod server;
 

@@ -17,11 +17,14 @@ pub struct PayoutLine {
     pub amount_paise: i64,
 }
 
+/// Rows of a file with their row numbers (the header is row 1).
+pub type Numbered<T> = Vec<(u64, T)>;
+
 /// A bank or UPI provider: writes its bulk-payment file and reads its result file.
 pub trait PayoutProvider: Send + Sync {
     fn bulk_payment_file(&self, lines: &[PayoutLine]) -> Vec<u8>;
-    /// Every row's result with its row number, or every problem found.
-    fn read_results(&self, file: &[u8]) -> Result<Vec<(u64, BankResult)>, Vec<(u64, String)>>;
+    /// Every row's result, or every problem found.
+    fn read_results(&self, file: &[u8]) -> Result<Numbered<BankResult>, Numbered<String>>;
 }
 
 /// The default provider: the bank's bulk-payment CSV and its result CSV.
@@ -43,7 +46,7 @@ impl PayoutProvider for BankCsv {
         out.into_inner().unwrap_or_default()
     }
 
-    fn read_results(&self, file: &[u8]) -> Result<Vec<(u64, BankResult)>, Vec<(u64, String)>> {
+    fn read_results(&self, file: &[u8]) -> Result<Numbered<BankResult>, Numbered<String>> {
         let mut reader = csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).from_reader(file);
         let header: Vec<String> = match reader.headers() {
             Ok(h) => h.iter().map(|c| c.trim_start_matches('\u{feff}').to_lowercase()).collect(),
@@ -329,6 +332,47 @@ pub async fn batches(pool: &PgPool, limit: i64) -> Result<Vec<BatchSummary>, App
             failed,
         })
         .collect())
+}
+
+/// GET /api/admin/payouts/{batch_id}/bank.csv: the batch's bulk-payment file, for
+/// admins only (a plain handler, so the browser downloads it as a file).
+pub async fn bank_file_handler(
+    axum::extract::State(state): axum::extract::State<crate::state::AppState>,
+    session: tower_sessions::Session,
+    axum::extract::Path(batch_id): axum::extract::Path<i64>,
+) -> axum::response::Response {
+    use axum::http::{header, StatusCode};
+    use axum::response::IntoResponse;
+    let result = async {
+        let admin = crate::accounts::server::auth::require_in_session(
+            &state,
+            &session,
+            &[crate::accounts::Role::Admin],
+        )
+        .await?;
+        let file = bank_file(&state.pool, &BankCsv, batch_id).await?;
+        tracing::info!(admin = admin.id, batch_id, "bank file downloaded");
+        Ok::<_, AppError>(file)
+    }
+    .await;
+    match result {
+        Ok(file) => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"gigforge-payouts-{batch_id}.csv\""),
+                ),
+            ],
+            file,
+        )
+            .into_response(),
+        Err(error) => {
+            let status =
+                StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            (status, axum::Json(error)).into_response()
+        }
+    }
 }
 
 #[cfg(test)]

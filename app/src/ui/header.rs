@@ -12,7 +12,12 @@ fn nav_links(role: Role) -> Vec<(&'static str, &'static str)> {
         Role::Manager => vec![("/manage", "Jobs"), ("/manage/trainings", "Trainings")],
         Role::Reviewer => vec![("/review", "Review")],
         Role::Customer => vec![("/customer", "My jobs")],
-        Role::Admin => vec![("/admin", "Users"), ("/manage", "Jobs"), ("/manage/trainings", "Trainings")],
+        Role::Admin => vec![
+            ("/admin", "Users"),
+            ("/manage", "Jobs"),
+            ("/manage/trainings", "Trainings"),
+            ("/admin/payouts", "Payouts"),
+        ],
     }
 }
 

@@ -4,6 +4,7 @@ use sqlx::postgres::PgConnectOptions;
 use sqlx::{ConnectOptions, Connection, PgPool};
 use std::str::FromStr;
 
+#[allow(dead_code)] // only the feed benchmark keeps its database
 /// The benchmark database `name` as an earlier run left it, migrated to the current
 /// schema (for re-measuring without reloading millions of rows).
 pub async fn kept_database(admin_url: &str, name: &str) -> PgPool {

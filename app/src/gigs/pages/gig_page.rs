@@ -114,11 +114,7 @@ fn GigView(gig: ReservedGig) -> impl IntoView {
                 OutboxNews::Refused(status, body)
                     if !matches!(now, Sending::Done(_) | Sending::Uploading(_)) =>
                 {
-                    sending.set(Sending::Failed(refusal_message(
-                        status,
-                        &body,
-                        &t_string!(i18n, gig.refused),
-                    )))
+                    sending.set(Sending::Failed(refusal_message(status, &body, t_string!(i18n, gig.refused))))
                 }
                 _ => {}
             }
@@ -176,7 +172,7 @@ fn GigView(gig: ReservedGig) -> impl IntoView {
             move || {
                 seconds_left.set(initial - ((js_sys::Date::now() - started) / 1000.0) as i64);
                 ticks.set(ticks.get() + 1);
-                if ticks.get() % 15 == 0 && sending.try_get_untracked() == Some(Sending::Queued) {
+                if ticks.get().is_multiple_of(15) && sending.try_get_untracked() == Some(Sending::Queued) {
                     outbox::drain_soon();
                 }
             },

@@ -57,7 +57,11 @@ fn MyGigsView(gigs: MyGigs) -> impl IntoView {
             <dl class="earnings" aria-label=move || t_string!(i18n, mine.earnings)>
                 <div><dt>{t!(i18n, mine.pending)}</dt><dd data-testid="earnings-pending">{Paise(gigs.earnings.pending).to_string()}</dd></div>
                 <div><dt>{t!(i18n, mine.approved)}</dt><dd data-testid="earnings-approved">{Paise(gigs.earnings.approved).to_string()}</dd></div>
+                <div><dt>{t!(i18n, mine.paying)}</dt><dd data-testid="earnings-paying">{Paise(gigs.earnings.paying).to_string()}</dd></div>
                 <div><dt>{t!(i18n, mine.paid)}</dt><dd data-testid="earnings-paid">{Paise(gigs.earnings.paid).to_string()}</dd></div>
+                {(gigs.earnings.failed > 0).then(|| view! {
+                    <div><dt>{t!(i18n, mine.failed)}</dt><dd data-testid="earnings-failed">{Paise(gigs.earnings.failed).to_string()}</dd></div>
+                })}
             </dl>
             {(!gigs.active.is_empty()).then(|| view! {
                 <h2>{t!(i18n, mine.in_progress)}</h2>

@@ -56,10 +56,23 @@ pub async fn load_my_gigs(
     .bind(PAGE_SIZE + 1)
     .fetch_all(pool)
     .await?;
-    let (pending, approved): (i64, i64) = sqlx::query_as(
-        "select coalesce(sum(pay_paise) filter (where status in ('received', 'in_review')), 0)::bigint,
-                coalesce(sum(pay_paise) filter (where status = 'approved'), 0)::bigint
-         from submissions where gigger_id = $1",
+    // Pending: in QC or review. Approved: what Gigforge owes now (the ledger balance,
+    // plus approvals whose earning the ledger stage has not posted yet). Paying: in a
+    // payout the bank has not answered. Paid and failed: as the bank's results said
+    // (a failed payout's money is back in the approved balance).
+    let (pending, unposted, balance, paying, paid, failed): (i64, i64, i64, i64, i64, i64) = sqlx::query_as(
+        "select
+             (select coalesce(sum(pay_paise), 0) from submissions
+              where gigger_id = $1 and status in ('received', 'in_review'))::bigint,
+             (select coalesce(sum(s.pay_paise), 0) from submissions s
+              where s.gigger_id = $1 and s.status = 'approved'
+                and not exists (select 1 from ledger_transactions t
+                                where t.kind = 'earning' and t.job_id = s.job_id and t.submission_id = s.id))::bigint,
+             (select coalesce(sum(e.amount_paise), 0) from ledger_accounts a join ledger_entries e on e.account_id = a.id
+              where a.kind = 'gigger_earnings' and a.owner_id = $1)::bigint,
+             (select coalesce(sum(amount_paise), 0) from payouts where gigger_id = $1 and status = 'pending')::bigint,
+             (select coalesce(sum(amount_paise), 0) from payouts where gigger_id = $1 and status = 'paid')::bigint,
+             (select coalesce(sum(amount_paise), 0) from payouts where gigger_id = $1 and status = 'failed')::bigint",
     )
     .bind(gigger_id)
     .fetch_one(pool)
@@ -92,8 +105,7 @@ pub async fn load_my_gigs(
             })
             .collect(),
         submitted,
-        // No payouts exist before the pipeline's ledger: nothing is paid until a bank says so.
-        earnings: Earnings { pending, approved, paid: 0 },
+        earnings: Earnings { pending, approved: balance + unposted, paying, paid, failed },
         next,
     })
 }

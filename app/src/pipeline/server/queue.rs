@@ -140,14 +140,14 @@ pub async fn release(pool: &PgPool, task: &Task, worker: &str) -> Result<(), sql
 
 /// Dead tasks, newest first, for the admin.
 pub async fn dead_tasks(pool: &PgPool, limit: i64) -> Result<Vec<DeadTask>, sqlx::Error> {
-    let rows: Vec<(i64, i64, String, i64, i32, Option<String>, chrono::DateTime<chrono::Utc>)> =
-        sqlx::query_as(
-            "select job_id, id, stage, subject_id, attempts, last_error, created_at
+    type Row = (i64, i64, String, i64, i32, Option<String>, chrono::DateTime<chrono::Utc>);
+    let rows: Vec<Row> = sqlx::query_as(
+        "select job_id, id, stage, subject_id, attempts, last_error, created_at
          from stage_tasks where state = 'dead' order by created_at desc, id desc limit $1",
-        )
-        .bind(limit)
-        .fetch_all(pool)
-        .await?;
+    )
+    .bind(limit)
+    .fetch_all(pool)
+    .await?;
     Ok(rows
         .into_iter()
         .map(|(job_id, id, stage, subject_id, attempts, last_error, created_at)| DeadTask {
