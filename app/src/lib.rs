@@ -18,6 +18,7 @@ pub mod money;
 pub mod payouts;
 pub mod photos;
 pub mod pipeline;
+pub mod review;
 mod shell;
 #[cfg(feature = "ssr")]
 pub mod state;

@@ -4,10 +4,9 @@ use crate::accounts::api::current_user;
 use crate::accounts::pages::{AdminUsers, ChangePassword, CodeSignIn, PhoneSignIn, StaffSignIn};
 use crate::gigs::pages::{FeedPage, GigJobPage, GigPage, MyGigsPage, ProfilePage, TrainingPage};
 use crate::i18n::*;
-use crate::jobs::pages::{
-    CustomerJobs, FormBuilderPage, JobPage, JobSettingsPage, ManagerJobs, NewJob, ReviewerHome,
-};
+use crate::jobs::pages::{CustomerJobs, FormBuilderPage, JobPage, JobSettingsPage, ManagerJobs, NewJob};
 use crate::payouts::pages::AdminPayouts;
+use crate::review::pages::{ReviewJobPage, ReviewQueues};
 use crate::training::pages::{TrainingEditor, TrainingList};
 use crate::ui::{Header, NotFound};
 use crate::units::pages::UnitsPage;
@@ -92,7 +91,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/manage/jobs/:id/units") view=UnitsPage ssr=guarded.clone()/>
                     <Route path=path!("/manage/trainings") view=TrainingList ssr=guarded.clone()/>
                     <Route path=path!("/manage/trainings/:id") view=TrainingEditor ssr=guarded.clone()/>
-                    <Route path=path!("/review") view=ReviewerHome ssr=guarded.clone()/>
+                    <Route path=path!("/review") view=ReviewQueues ssr=guarded.clone()/>
+                    <Route path=path!("/review/:job_id") view=ReviewJobPage ssr=guarded.clone()/>
                     <Route path=path!("/customer") view=CustomerJobs ssr=guarded.clone()/>
                     <Route path=path!("/admin") view=AdminUsers ssr=guarded.clone()/>
                     <Route path=path!("/admin/payouts") view=AdminPayouts ssr=guarded/>

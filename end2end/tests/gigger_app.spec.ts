@@ -109,8 +109,12 @@ test('onboarding, training, a gig with a photo and location, the receipt and my 
   expect(Math.max(width, height)).toBe(1600);
   expect(sql(`select answers->'board_name'->>'value' from submissions where reservation_id = ${reservation}`)).toBe('Sri Lakshmi Stores');
 
+  // The running server's QC stage decides it: done in seconds, too quick for the
+  // default minimum time on task, so it goes to a reviewer.
+  await expect.poll(() => sql(`select status || ':' || coalesce(review_reason, '') from submissions where reservation_id = ${reservation}`),
+    { timeout: 20_000 }).toBe('in_review:time_on_task');
   await page.getByRole('link', { name: 'My gigs' }).first().click();
-  await expect(page.locator('.history-item').first()).toContainText('Received');
+  await expect(page.locator('.history-item').first()).toContainText('In review');
   await expect(page.getByTestId('earnings-pending')).toHaveText('₹45.00');
   await expect(page.getByTestId('earnings-paid')).toHaveText('₹0.00');
 });

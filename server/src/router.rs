@@ -55,6 +55,10 @@ pub fn build(state: AppState, settings: HttpSettings) -> Router {
                 .layer(axum::extract::DefaultBodyLimit::max(app::gigs::server::submit::MAX_SUBMISSION_BYTES)),
         )
         .route("/api/admin/payouts/{batch_id}/bank.csv", get(app::payouts::server::bank_file_handler))
+        .route(
+            "/api/review/photos/{job_id}/{submission_id}/{field}/{position}",
+            get(app::review::server::photo_handler),
+        )
         .route("/api/{*fn_name}", get(server_fn).post(server_fn))
         .leptos_routes_with_context(&state, routes, move || provide_context(context_state.clone()), {
             let options = state.leptos_options.clone();

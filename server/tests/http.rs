@@ -133,6 +133,14 @@ fn matrix(who: Who) -> Vec<MatrixEntry> {
             vec![("training_id", "1".into()), ("answers_json", "[[0],[0],[0]]".into())],
             &[Gigger],
         ),
+        ("/api/review/queues", vec![], &[Reviewer, Admin]),
+        ("/api/review/next", vec![("job_id", "1".into())], &[Reviewer, Admin]),
+        (
+            "/api/review/decide",
+            vec![("job_id", "1".into()), ("submission_id", "999999".into()), ("verdict", "approve".into())],
+            &[Reviewer, Admin],
+        ),
+        ("/api/review/bulk_approve", vec![("job_id", "1".into()), ("reason", "".into())], &[Reviewer, Admin]),
         ("/api/admin/payouts/list", vec![], &[Admin]),
         ("/api/admin/payouts/create", vec![("min_rupees", "100".into())], &[Admin]),
         (

@@ -204,7 +204,9 @@ async fn step(world: &World, model: &mut Model, rng: &mut StdRng) -> String {
                 return "approve: none".into();
             };
             let (id, gigger, pay, _) = model.submissions[i];
-            decide(&world.pool, world.job_id, id, world.admin, &ReviewDecision::Approve).await.unwrap();
+            decide(&world.pool, world.job_id, id, world.admin, &ReviewDecision::Approve, false)
+                .await
+                .unwrap();
             run_ledger_stage(world).await;
             model.submissions[i].3 = "approved";
             model.balance[gigger] += pay;

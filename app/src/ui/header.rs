@@ -74,8 +74,10 @@ fn LanguageSwitch() -> impl IntoView {
         Locale::hi => (Locale::en, "English", "en"),
     };
     view! {
+        // Its accessible name is the visible word (WCAG 2.5.3, "label in name"); the
+        // title describes it.
         <button type="button" class="link-button language" lang=move || other().2
-            aria-label=move || t_string!(i18n, language)
+            title=move || t_string!(i18n, language)
             on:click=move |_| i18n.set_locale(other().0)>
             {move || other().1}
         </button>

@@ -96,14 +96,6 @@ pub fn ManagerJobs() -> impl IntoView {
 }
 
 #[component]
-pub fn ReviewerHome() -> impl IntoView {
-    view! {
-        <JobsPage title="Review"
-            intro="Jobs whose submissions you review. The review queue arrives with the pipeline (issue 5)."/>
-    }
-}
-
-#[component]
 pub fn CustomerJobs() -> impl IntoView {
     view! { <JobsPage title="My jobs" intro="Your organisation's jobs and their progress."/> }
 }

@@ -10,7 +10,7 @@ mod new_job;
 mod settings_page;
 
 pub use form_builder::FormBuilderPage;
-pub use job_lists::{CustomerJobs, ManagerJobs, ReviewerHome};
+pub use job_lists::{CustomerJobs, ManagerJobs};
 pub use job_nav::JobNav;
 pub use job_page::{job_resource, use_job_id, JobPage};
 pub use new_job::NewJob;

@@ -13,43 +13,61 @@ use sqlx::PgPool;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ReviewDecision {
     Approve,
-    Reject { reason: String },
+    /// `reason` is what the gigger reads; `code` the job's reason code, when one was chosen.
+    Reject {
+        reason: String,
+        code: Option<String>,
+    },
 }
 
 /// Decides a submission waiting in review. An approval queues the ledger stage with
-/// the decision; a rejection needs a reason the gigger can read.
+/// the decision; a rejection needs a reason the gigger can read. With `held_by_reviewer`
+/// (the console), the reviewer must hold the submission's claim; the claim ends here.
 pub async fn decide(
     pool: &PgPool,
     job_id: i64,
     submission_id: i64,
     reviewer_id: i64,
     decision: &ReviewDecision,
+    held_by_reviewer: bool,
 ) -> Result<(), AppError> {
     let mut tx = pool.begin().await?;
-    let status: Option<String> =
-        sqlx::query_scalar("select status from submissions where job_id = $1 and id = $2 for update")
-            .bind(job_id)
-            .bind(submission_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-    match status.as_deref() {
+    let row: Option<(String, Option<i64>)> = sqlx::query_as(
+        "select status, review_claimed_by from submissions where job_id = $1 and id = $2 for update",
+    )
+    .bind(job_id)
+    .bind(submission_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    match row {
         None => return Err(AppError::NotFound),
-        Some("in_review") => {}
-        Some(other) => {
+        Some((status, _)) if status != "in_review" => {
             return Err(AppError::Conflict(format!(
                 "This gig is {}, not waiting for review.",
-                other.replace('_', " ")
+                status.replace('_', " ")
             )))
         }
+        Some((_, claimant)) if held_by_reviewer && claimant != Some(reviewer_id) => {
+            return Err(AppError::Conflict("Another reviewer has this gig now.".into()))
+        }
+        Some(_) => {}
     }
     let (status, reason, event) = match decision {
         ReviewDecision::Approve => ("approved", None, "review_approved"),
-        ReviewDecision::Reject { reason } if reason.trim().is_empty() => {
+        ReviewDecision::Reject { reason, .. } if reason.trim().is_empty() => {
             return Err(AppError::invalid("reason", "Say why the gig is rejected: the gigger reads it."))
         }
-        ReviewDecision::Reject { reason } => ("rejected", Some(reason.trim()), "review_rejected"),
+        ReviewDecision::Reject { reason, .. } => ("rejected", Some(reason.trim()), "review_rejected"),
     };
     record(&mut tx, job_id, submission_id, reviewer_id, status, reason, event).await?;
+    if let ReviewDecision::Reject { code: Some(code), .. } = decision {
+        sqlx::query("update submissions set reject_code = $3 where job_id = $1 and id = $2")
+            .bind(job_id)
+            .bind(submission_id)
+            .bind(code)
+            .execute(&mut *tx)
+            .await?;
+    }
     if status == "approved" {
         queue::enqueue(&mut tx, Stage::Ledger, job_id, submission_id).await?;
     }
@@ -144,7 +162,8 @@ async fn record(
     event: &str,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "update submissions set status = $3, reject_reason = $4, decided_by = $5, decided_at = now()
+        "update submissions set status = $3, reject_reason = $4, decided_by = $5, decided_at = now(),
+             review_claimed_by = null, review_claimed_until = null
          where job_id = $1 and id = $2",
     )
     .bind(job_id)
