@@ -40,7 +40,8 @@ test('a reviewer rejects with a reason and approves by keyboard; the admin pays 
   const approved = inReview(phone, 'audit sample');
 
   await signInWithPassword(page, REVIEWER.email, REVIEWER.password);
-  await page.goto('/review');
+  // Staff land on their role's home: the review queues.
+  await expect(page).toHaveURL(/\/review$/);
   const queue = page.locator('.review-queue', { hasText: 'Tag shelf photos' });
   await expect(queue).toContainText('audit sample');
   await queue.getByRole('link', { name: 'Review these' }).click();
@@ -69,6 +70,7 @@ test('a reviewer rejects with a reason and approves by keyboard; the admin pays 
   // The admin pays it out: a batch, the bank's file, the bank's result.
   const admin = await (await browser.newContext()).newPage();
   await signInWithPassword(admin, ADMIN.email, ADMIN.password);
+  await expect(admin).toHaveURL(/\/admin$/);
   await admin.goto('/admin/payouts');
   await hydrated(admin);
   await admin.getByLabel('Minimum payout (₹)').fill('1');

@@ -77,7 +77,7 @@ async fn a_clean_submission_is_approved_and_earns_exactly_once(pool: PgPool) {
     assert_eq!(work_off(&state, Stage::Qc).await, 1);
     assert_eq!(status(&pool, job_id, submission).await.0, "approved");
     let results = count(&pool, "select count(*) from qc_results where passed").await;
-    assert_eq!(results, 7, "every check ran and passed");
+    assert_eq!(results, 9, "every check ran and passed");
     let (passed, geofence) = evidence(&pool, job_id, submission, "geofence").await;
     assert!(passed && geofence.contains("GPS 16 m from the unit, limit 500 m"), "{geofence}");
     assert_eq!(count(&pool, "select count(*) from submission_events where kind = 'qc_approved'").await, 1);

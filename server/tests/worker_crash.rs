@@ -105,7 +105,7 @@ async fn killed_workers_leave_every_submission_decided_and_paid_exactly_once(poo
     );
     assert_eq!(scalar(&pool, decided).await, n, "no decision recorded twice");
     assert_eq!(scalar(&pool, earned).await, n, "each approval earned exactly once");
-    assert_eq!(scalar(&pool, "select count(*) from qc_results").await, n * 7, "one result per check");
+    assert_eq!(scalar(&pool, "select count(*) from qc_results").await, n * 9, "one result per check");
     let mut conn = pool.acquire().await.unwrap();
     for gigger in giggers {
         assert_eq!(balance(&mut conn, Account::GiggerEarnings(gigger)).await.unwrap(), n / 2 * PAY);

@@ -105,6 +105,13 @@ pub struct QcPolicy {
     /// A photo's EXIF time further than this from the submission fails.
     #[serde(default = "QcPolicy::default_exif_time")]
     pub exif_time_minutes: u32,
+    /// A photo less sharp than this (variance of the Laplacian at 512 px) fails the blur check.
+    #[serde(default = "QcPolicy::default_min_sharpness")]
+    pub min_sharpness: u32,
+    /// A photo this many bits or fewer from an earlier photo of the job (perceptual
+    /// hash) is a near-duplicate; at most 7 (the index finds every match up to 7).
+    #[serde(default = "QcPolicy::default_near_duplicate_bits")]
+    pub near_duplicate_bits: u32,
     /// What each check's failure means.
     #[serde(default)]
     pub actions: crate::pipeline::qc::QcActions,
@@ -119,6 +126,12 @@ impl QcPolicy {
     }
     fn default_min_seconds() -> u32 {
         30
+    }
+    fn default_min_sharpness() -> u32 {
+        100
+    }
+    fn default_near_duplicate_bits() -> u32 {
+        6
     }
     fn default_gps_accuracy() -> u32 {
         100
@@ -146,6 +159,8 @@ impl Default for QcPolicy {
             gps_accuracy_m: QcPolicy::default_gps_accuracy(),
             exif_gps_m: QcPolicy::default_exif_gps(),
             exif_time_minutes: QcPolicy::default_exif_time(),
+            min_sharpness: QcPolicy::default_min_sharpness(),
+            near_duplicate_bits: QcPolicy::default_near_duplicate_bits(),
             actions: Default::default(),
         }
     }
@@ -260,6 +275,10 @@ pub struct JobSettingsForm {
     pub exif_gps_m: String,
     #[serde(default)]
     pub exif_time_minutes: String,
+    #[serde(default)]
+    pub min_sharpness: String,
+    #[serde(default)]
+    pub near_duplicate_bits: String,
     /// What each check's failure means, by check code (`settings[on_fail][geofence]`).
     #[serde(default)]
     pub on_fail: std::collections::BTreeMap<String, String>,
@@ -447,6 +466,14 @@ impl JobSettingsForm {
                 number("exif_time_minutes", text, "The photo time difference", 1..=10_080)
             })?
             .unwrap_or(defaults.exif_time_minutes),
+            min_sharpness: optional(&self.min_sharpness, |text| {
+                number("min_sharpness", text, "The minimum sharpness", 0..=100_000)
+            })?
+            .unwrap_or(defaults.min_sharpness),
+            near_duplicate_bits: optional(&self.near_duplicate_bits, |text| {
+                number("near_duplicate_bits", text, "The near-duplicate distance", 0..=7)
+            })?
+            .unwrap_or(defaults.near_duplicate_bits),
             actions: parse_actions(&self.on_fail)?,
         };
         Ok(JobSettings {
@@ -521,6 +548,8 @@ impl JobSettingsForm {
             gps_accuracy_m: settings.qc_policy.gps_accuracy_m.to_string(),
             exif_gps_m: settings.qc_policy.exif_gps_m.to_string(),
             exif_time_minutes: settings.qc_policy.exif_time_minutes.to_string(),
+            min_sharpness: settings.qc_policy.min_sharpness.to_string(),
+            near_duplicate_bits: settings.qc_policy.near_duplicate_bits.to_string(),
             on_fail: crate::pipeline::qc::CheckCode::ALL
                 .iter()
                 .map(|code| {
@@ -583,6 +612,7 @@ mod tests {
             (|f| f.category = "".into(), "category"),
             (|f| f.gps_accuracy_m = "0".into(), "gps_accuracy_m"),
             (|f| f.exif_time_minutes = "soon".into(), "exif_time_minutes"),
+            (|f| f.near_duplicate_bits = "8".into(), "near_duplicate_bits"),
             (|f| _ = f.on_fail.insert("geofence".into(), "shrug".into()), "on_fail"),
             (|f| _ = f.on_fail.insert("palm_reading".into(), "reject".into()), "on_fail"),
         ];

@@ -16,4 +16,6 @@ pub mod browser;
 #[cfg(feature = "ssr")]
 pub mod intake;
 #[cfg(feature = "ssr")]
+pub mod quality;
+#[cfg(feature = "ssr")]
 pub mod storage;

@@ -26,10 +26,14 @@ pub enum CheckCode {
     ExifTime,
     /// Answers to a gold unit match its known answers.
     Gold,
+    /// Every photo at least as sharp as the threshold (variance of the Laplacian).
+    Blur,
+    /// No photo within the threshold's bits (perceptual hash) of an earlier photo of the job.
+    NearDuplicate,
 }
 
 impl CheckCode {
-    pub const ALL: [CheckCode; 7] = [
+    pub const ALL: [CheckCode; 9] = [
         CheckCode::Answers,
         CheckCode::TimeOnTask,
         CheckCode::Geofence,
@@ -37,6 +41,8 @@ impl CheckCode {
         CheckCode::ExifGps,
         CheckCode::ExifTime,
         CheckCode::Gold,
+        CheckCode::Blur,
+        CheckCode::NearDuplicate,
     ];
 
     pub fn name(self) -> &'static str {
@@ -48,6 +54,8 @@ impl CheckCode {
             CheckCode::ExifGps => "exif_gps",
             CheckCode::ExifTime => "exif_time",
             CheckCode::Gold => "gold",
+            CheckCode::Blur => "blur",
+            CheckCode::NearDuplicate => "near_duplicate",
         }
     }
 }
@@ -73,6 +81,8 @@ pub struct QcActions {
     pub exif_gps: OnFail,
     pub exif_time: OnFail,
     pub gold: OnFail,
+    pub blur: OnFail,
+    pub near_duplicate: OnFail,
 }
 
 impl Default for QcActions {
@@ -85,6 +95,8 @@ impl Default for QcActions {
             exif_gps: OnFail::Review,
             exif_time: OnFail::Review,
             gold: OnFail::Reject,
+            blur: OnFail::Review,
+            near_duplicate: OnFail::Review,
         }
     }
 }
@@ -99,6 +111,8 @@ impl QcActions {
             CheckCode::ExifGps => self.exif_gps,
             CheckCode::ExifTime => self.exif_time,
             CheckCode::Gold => self.gold,
+            CheckCode::Blur => self.blur,
+            CheckCode::NearDuplicate => self.near_duplicate,
         }
     }
 
@@ -111,6 +125,8 @@ impl QcActions {
             CheckCode::ExifGps => self.exif_gps = on_fail,
             CheckCode::ExifTime => self.exif_time = on_fail,
             CheckCode::Gold => self.gold = on_fail,
+            CheckCode::Blur => self.blur = on_fail,
+            CheckCode::NearDuplicate => self.near_duplicate = on_fail,
         }
     }
 }
@@ -154,6 +170,11 @@ pub struct PhotoFacts {
     /// The camera's clock, without a zone; read as India time.
     pub taken_at: Option<NaiveDateTime>,
     pub gps: Option<(f64, f64)>,
+    /// Variance of the Laplacian (photos/quality.rs); None when not measured.
+    pub sharpness: Option<f64>,
+    /// The closest earlier photo of the job: (its submission, bits apart), if any is
+    /// within `MAX_NEAR_DUPLICATE_BITS`.
+    pub nearest: Option<(i64, u32)>,
 }
 
 /// Everything the checks look at, loaded for one submission.
@@ -311,6 +332,38 @@ pub fn run_checks(facts: &SubmissionFacts, policy: &QcPolicy) -> Vec<CheckResult
         )
     });
 
+    let minimum = f64::from(policy.min_sharpness);
+    let measured: Vec<(usize, f64)> =
+        facts.photos.iter().enumerate().filter_map(|(i, p)| p.sharpness.map(|s| (i + 1, s))).collect();
+    results.push(if measured.is_empty() {
+        result(CheckCode::Blur, true, "no photos".into())
+    } else {
+        let text: Vec<String> = measured.iter().map(|(i, s)| format!("photo {i} sharpness {s:.0}")).collect();
+        result(
+            CheckCode::Blur,
+            measured.iter().all(|(_, s)| *s >= minimum),
+            format!("{}, minimum {minimum:.0}", text.join("; ")),
+        )
+    });
+
+    let limit = policy.near_duplicate_bits;
+    let close: Vec<String> = facts
+        .photos
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| p.nearest.filter(|(_, bits)| *bits <= limit).map(|(s, bits)| (i + 1, s, bits)))
+        .map(|(i, submission, bits)| {
+            format!("photo {i} is {bits} bits from a photo of submission {submission}")
+        })
+        .collect();
+    results.push(if facts.photos.is_empty() {
+        result(CheckCode::NearDuplicate, true, "no photos".into())
+    } else if close.is_empty() {
+        result(CheckCode::NearDuplicate, true, format!("no earlier photo of the job within {limit} bits"))
+    } else {
+        result(CheckCode::NearDuplicate, false, format!("{}, limit {limit} bits", close.join("; ")))
+    });
+
     results.push(match &facts.gold {
         None => result(CheckCode::Gold, true, "not a gold unit".into()),
         Some(gold) => {
@@ -439,11 +492,15 @@ mod tests {
             PhotoFacts {
                 taken_at: Some(received_in_india - chrono::Duration::minutes(10)),
                 gps: Some((12.9756, 77.6066)),
+                sharpness: Some(450.0),
+                nearest: None,
             },
             // Taken three hours earlier, 5 km away.
             PhotoFacts {
                 taken_at: Some(received_in_india - chrono::Duration::minutes(180)),
                 gps: Some((13.0206, 77.6066)),
+                sharpness: Some(12.0),
+                nearest: Some((41, 3)),
             },
         ];
         let results = run_checks(&f, &policy);
@@ -462,6 +519,16 @@ mod tests {
         assert!(result(&results, CheckCode::Geofence)
             .evidence
             .contains("photo 2 taken 5.0 km from the unit"));
+        let blur = result(&results, CheckCode::Blur);
+        assert_eq!(
+            (blur.passed, blur.evidence.as_str()),
+            (false, "photo 1 sharpness 450; photo 2 sharpness 12, minimum 100")
+        );
+        let duplicate = result(&results, CheckCode::NearDuplicate);
+        assert_eq!(
+            (duplicate.passed, duplicate.evidence.as_str()),
+            (false, "photo 2 is 3 bits from a photo of submission 41, limit 6 bits")
+        );
     }
 
     #[test]

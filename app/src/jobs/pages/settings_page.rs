@@ -156,6 +156,8 @@ fn SettingsForm(job: JobDetail, save: ServerAction<SaveJobSettings>) -> impl Int
                 <Input name="gps_accuracy_m" label="GPS vaguer than (± metres)" value=form.gps_accuracy_m errors kind="number"/>
                 <Input name="exif_gps_m" label="Photo GPS further from the submitted GPS than (metres)" value=form.exif_gps_m errors kind="number"/>
                 <Input name="exif_time_minutes" label="Photo taken further from the submission than (minutes)" value=form.exif_time_minutes errors kind="number"/>
+                <Input name="min_sharpness" label="Blurred: photo sharpness below (Laplacian variance)" value=form.min_sharpness errors kind="number"/>
+                <Input name="near_duplicate_bits" label="Near-duplicate: within this many bits of an earlier photo (0–7)" value=form.near_duplicate_bits errors kind="number"/>
                 <fieldset class="span-all qc-actions">
                     <legend>"When a check fails"</legend>
                     {CheckCode::ALL.into_iter().map(|code| {
@@ -195,6 +197,8 @@ fn check_label(code: CheckCode) -> &'static str {
         CheckCode::ExifGps => "Photo GPS far from the submitted GPS",
         CheckCode::ExifTime => "Photo time far from the submission",
         CheckCode::Gold => "Gold unit answered wrongly",
+        CheckCode::Blur => "Photo blurred",
+        CheckCode::NearDuplicate => "Photo a near-duplicate of an earlier one",
     }
 }
 

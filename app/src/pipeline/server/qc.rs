@@ -6,6 +6,7 @@ use super::queue::{self, Task};
 use super::worker::StageError;
 use crate::forms::{Answers, FormSchema};
 use crate::jobs::settings::QcPolicy;
+use crate::photos::quality::{bands, pixel_facts, PixelFacts, MAX_NEAR_DUPLICATE_BITS};
 use crate::pipeline::qc::{run_checks, verdict, PhotoFacts, SubmissionFacts, Verdict};
 use crate::pipeline::Stage;
 use crate::state::AppState;
@@ -25,7 +26,7 @@ type SubmissionRow = (
 );
 
 /// Decides one submission. A submission already decided (a retried task) is left alone.
-pub async fn decide(_state: &AppState, tx: &mut PgConnection, task: &Task) -> Result<(), StageError> {
+pub async fn decide(state: &AppState, tx: &mut PgConnection, task: &Task) -> Result<(), StageError> {
     let (job_id, submission_id) = (task.job_id, task.subject_id);
     let row: Option<SubmissionRow> = sqlx::query_as(
         "select s.status, s.answers, f.schema, r.reserved_at, s.received_at, u.latitude, u.longitude,
@@ -54,24 +55,33 @@ pub async fn decide(_state: &AppState, tx: &mut PgConnection, task: &Task) -> Re
     let gold: Option<Answers> =
         gold.map(serde_json::from_value).transpose().map_err(|e| unreadable("gold answers", e))?;
     let policy: QcPolicy = serde_json::from_value(policy).map_err(|e| unreadable("QC policy", e))?;
-    let photos: Vec<(Option<NaiveDateTime>, Option<f64>, Option<f64>)> = sqlx::query_as(
-        "select exif_taken_at, exif_latitude, exif_longitude from submission_photos
+    let stored: Vec<StoredPhoto> = sqlx::query_as(
+        "select field_key, position, storage_key, exif_taken_at, exif_latitude, exif_longitude from submission_photos
          where job_id = $1 and submission_id = $2 order by field_key, position",
     )
     .bind(job_id)
     .bind(submission_id)
     .fetch_all(&mut *tx)
     .await?;
+    let mut photos = Vec::with_capacity(stored.len());
+    for photo in &stored {
+        let pixels = measure(state, &photo.storage_key).await?;
+        let nearest = nearest_earlier(tx, job_id, submission_id, pixels.hash).await?;
+        record_hash(tx, job_id, submission_id, photo, &pixels).await?;
+        photos.push(PhotoFacts {
+            taken_at: photo.exif_taken_at,
+            gps: photo.exif_latitude.zip(photo.exif_longitude),
+            sharpness: Some(pixels.sharpness),
+            nearest,
+        });
+    }
     let facts = SubmissionFacts {
         form,
         answers,
         reserved_at,
         received_at,
         unit_location: lat.zip(lng),
-        photos: photos
-            .into_iter()
-            .map(|(taken_at, lat, lng)| PhotoFacts { taken_at, gps: lat.zip(lng) })
-            .collect(),
+        photos,
         gold,
     };
     let results = run_checks(&facts, &policy);
@@ -124,6 +134,100 @@ pub async fn decide(_state: &AppState, tx: &mut PgConnection, task: &Task) -> Re
     if decided == Verdict::Approve {
         queue::enqueue(tx, Stage::Ledger, job_id, submission_id).await?;
     }
+    Ok(())
+}
+
+#[derive(sqlx::FromRow)]
+struct StoredPhoto {
+    field_key: String,
+    position: i16,
+    storage_key: String,
+    exif_taken_at: Option<NaiveDateTime>,
+    exif_latitude: Option<f64>,
+    exif_longitude: Option<f64>,
+}
+
+/// Reads a stored photo and measures it off the async threads, two photos at a time
+/// per process (decoding is the QC stage's heaviest work).
+async fn measure(state: &AppState, key: &str) -> Result<PixelFacts, StageError> {
+    static DECODING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+    let bytes = state
+        .photo_store
+        .get(key)
+        .await
+        .map_err(|e| StageError::Failed(format!("reading photo {key}: {e}")))?
+        .ok_or_else(|| StageError::Failed(format!("photo {key} is missing from storage")))?;
+    let _permit = DECODING.acquire().await.map_err(|_| StageError::Failed("decoder closed".into()))?;
+    tokio::task::spawn_blocking(move || pixel_facts(&bytes))
+        .await
+        .map_err(|e| StageError::Failed(format!("measuring photo {key}: {e}")))?
+        .map_err(|e| StageError::Failed(format!("photo {key}: {e}")))
+}
+
+/// The closest photo of an earlier submission of the job within the index's reach
+/// (7 bits): candidates share a band of the hash, then the exact distance decides.
+async fn nearest_earlier(
+    tx: &mut PgConnection,
+    job_id: i64,
+    submission_id: i64,
+    hash: i64,
+) -> Result<Option<(i64, u32)>, StageError> {
+    let b = bands(hash);
+    let found: Option<(i64, i64)> = sqlx::query_as(
+        "select submission_id, bit_count(int8send(hash # $3))::bigint as bits from photo_hashes
+         where job_id = $1 and submission_id <> $2
+           and (band0 = $4 or band1 = $5 or band2 = $6 or band3 = $7
+                or band4 = $8 or band5 = $9 or band6 = $10 or band7 = $11)
+           and bit_count(int8send(hash # $3)) <= $12
+         order by bits, submission_id limit 1",
+    )
+    .bind(job_id)
+    .bind(submission_id)
+    .bind(hash)
+    .bind(b[0])
+    .bind(b[1])
+    .bind(b[2])
+    .bind(b[3])
+    .bind(b[4])
+    .bind(b[5])
+    .bind(b[6])
+    .bind(b[7])
+    .bind(i64::from(MAX_NEAR_DUPLICATE_BITS))
+    .fetch_optional(&mut *tx)
+    .await?;
+    Ok(found.map(|(submission, bits)| (submission, bits as u32)))
+}
+
+async fn record_hash(
+    tx: &mut PgConnection,
+    job_id: i64,
+    submission_id: i64,
+    photo: &StoredPhoto,
+    pixels: &PixelFacts,
+) -> Result<(), StageError> {
+    let b = bands(pixels.hash);
+    sqlx::query(
+        "insert into photo_hashes (job_id, submission_id, field_key, position, hash, sharpness,
+             band0, band1, band2, band3, band4, band5, band6, band7)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+         on conflict (job_id, submission_id, field_key, position) do nothing",
+    )
+    .bind(job_id)
+    .bind(submission_id)
+    .bind(&photo.field_key)
+    .bind(photo.position)
+    .bind(pixels.hash)
+    .bind(pixels.sharpness)
+    .bind(b[0])
+    .bind(b[1])
+    .bind(b[2])
+    .bind(b[3])
+    .bind(b[4])
+    .bind(b[5])
+    .bind(b[6])
+    .bind(b[7])
+    .execute(&mut *tx)
+    .await?;
     Ok(())
 }
 
