@@ -126,8 +126,10 @@ async fn gigger(pool: &PgPool, n: u32, languages: &[&str], location: Option<(f64
     profile::me(pool, id).await.unwrap()
 }
 
-/// The summaries the triggers keep equal a recount from the units.
+/// The summaries the triggers keep equal a recount from the units, once the changes
+/// left waiting by busy job rows are folded in (as the expiry stage does every second).
 async fn assert_summaries_match(pool: &PgPool) {
+    assert_eq!(expiry::fold_pending_summaries(pool).await.unwrap(), 0, "changes still waiting after a fold");
     let wrong_jobs: i64 = sqlx::query_scalar(
         "select count(*) from jobs j where j.gigs_left <>
              (select coalesce(sum(slots_left), 0) from units u where u.job_id = j.id and u.status = 'open')",
@@ -258,6 +260,37 @@ async fn expired_reservations_return_their_units_to_the_pool(pool: PgPool) {
     .await
     .unwrap();
     assert_eq!((gigs_left, expired), (2, 2));
+    assert_summaries_match(&pool).await;
+}
+
+/// A change whose job row is busy waits in `unit_gigs_pending` rather than queueing
+/// behind the holder (a popular job's reservations used to go one at a time); the sweep
+/// folds it in once the row is free.
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn a_reservation_does_not_wait_for_its_busy_job_row(pool: PgPool) {
+    let job = live_job(&pool, Job::default(), &[Some((12.97, 77.59)), None]).await;
+    let me = gigger(&pool, 1, &["en"], None).await;
+    let mut holder = pool.begin().await.unwrap();
+    sqlx::query("select 1 from jobs where id = $1 for no key update")
+        .bind(job)
+        .execute(&mut *holder)
+        .await
+        .unwrap();
+    let reserving = reserve::reserve(&pool, &me, job, limits(), chrono::Utc::now());
+    tokio::time::timeout(std::time::Duration::from_secs(10), reserving)
+        .await
+        .expect("the reservation waited for the job row")
+        .unwrap();
+    let counts =
+        "select (select gigs_left from jobs where id = $1), (select count(*) from unit_gigs_pending)";
+    let (gigs_left, waiting): (i64, i64) = sqlx::query_as(counts).bind(job).fetch_one(&pool).await.unwrap();
+    assert_eq!((gigs_left, waiting), (2, 1));
+    // While the row is still busy the sweep leaves the change waiting.
+    assert_eq!(expiry::fold_pending_summaries(&pool).await.unwrap(), 1);
+    holder.rollback().await.unwrap();
+    assert_eq!(expiry::fold_pending_summaries(&pool).await.unwrap(), 0);
+    let (gigs_left, waiting): (i64, i64) = sqlx::query_as(counts).bind(job).fetch_one(&pool).await.unwrap();
+    assert_eq!((gigs_left, waiting), (1, 0));
     assert_summaries_match(&pool).await;
 }
 

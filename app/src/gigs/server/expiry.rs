@@ -2,12 +2,23 @@
 //! (pipeline/server/worker.rs) runs it every 20 seconds, so a unit is free again within
 //! a minute of its deadline. Any number of processes may sweep at once: each claims its
 //! batch with SKIP LOCKED.
+//!
+//! The same stage folds the free-gig counts left waiting by changes whose job row was
+//! busy (migration 0014) every second, so the feed's "gigs left" lags by about that much
+//! at most while a job is being reserved from many phones at once.
 
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 use std::time::Duration;
 
 pub const SWEEP_EVERY: Duration = Duration::from_secs(20);
+pub const FOLD_EVERY: Duration = Duration::from_secs(1);
+
+/// Applies the waiting free-gig changes of every job whose row is free now; returns how
+/// many changes are still waiting (their job's row was busy; the next round gets them).
+pub async fn fold_pending_summaries(pool: &PgPool) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("select fold_unit_gigs_pending()").fetch_one(pool).await
+}
 
 /// Ends up to `batch` active reservations whose deadline has passed and frees their
 /// slots, in one transaction. Returns how many ended.

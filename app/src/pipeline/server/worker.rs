@@ -120,21 +120,29 @@ pub async fn process(state: &AppState, stage: Stage, task: &Task, worker: &str) 
     }
 }
 
-/// Expiry: every 20 s, end overdue reservations in batches until none are left.
+/// Expiry: every second, fold the waiting free-gig counts; every 20 s, end overdue
+/// reservations in batches until none are left.
 async fn run_periodic(state: AppState, mut shutdown: watch::Receiver<bool>) {
-    use crate::gigs::server::expiry::{expire_due, SWEEP_EVERY};
+    use crate::gigs::server::expiry::{expire_due, fold_pending_summaries, FOLD_EVERY, SWEEP_EVERY};
+    let mut last_sweep: Option<std::time::Instant> = None;
     while !*shutdown.borrow() {
-        loop {
-            match expire_due(&state.pool, state.clock.now(), 1000).await {
-                Ok(n) if n > 0 => tracing::info!(expired = n, "reservations expired"),
-                Ok(_) => break,
-                Err(err) => {
-                    tracing::warn!(error = %err, "expiring reservations failed; retrying next round");
-                    break;
+        if let Err(err) = fold_pending_summaries(&state.pool).await {
+            tracing::warn!(error = %err, "folding free-gig counts failed; retrying next round");
+        }
+        if last_sweep.is_none_or(|at| at.elapsed() >= SWEEP_EVERY) {
+            last_sweep = Some(std::time::Instant::now());
+            loop {
+                match expire_due(&state.pool, state.clock.now(), 1000).await {
+                    Ok(n) if n > 0 => tracing::info!(expired = n, "reservations expired"),
+                    Ok(_) => break,
+                    Err(err) => {
+                        tracing::warn!(error = %err, "expiring reservations failed; retrying next round");
+                        break;
+                    }
                 }
             }
         }
-        let _ = tokio::time::timeout(SWEEP_EVERY, shutdown.changed()).await;
+        let _ = tokio::time::timeout(FOLD_EVERY, shutdown.changed()).await;
     }
 }
 
