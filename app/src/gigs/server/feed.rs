@@ -18,12 +18,13 @@ use crate::forms::Text;
 use crate::gigs::{FeedCard, FeedCursor, FeedPage};
 use crate::money::Paise;
 use chrono::{DateTime, Utc};
-use futures::TryStreamExt;
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
 use std::collections::HashSet;
 
 /// How many nearby jobs are checked per eligibility query.
 const BATCH: usize = 64;
+/// Cells read from the nearest-cells cursor per round trip.
+const CELLS_PER_FETCH: usize = 256;
 /// Half the diagonal of a cell in metres: a job limited to `max_distance_m` is listed
 /// when its nearest cell centre is within the limit plus this (the reservation then
 /// measures to the unit itself).
@@ -119,16 +120,22 @@ async fn nearby(
 ) -> Result<(Vec<(f64, FeedCard)>, bool), sqlx::Error> {
     let radius_deg = f64::from(radius_m) / METRES_PER_DEGREE;
     let from_deg = after.map(|(d, _)| d).unwrap_or(0.0);
-    let mut cells_conn = pool.acquire().await?;
-    let mut cells = sqlx::query_as::<_, (i64, f64)>(
-        "select job_id, centre <-> geo_point($1, $2) as d from job_unit_cells
+    // The cells are read through a cursor, a chunk at a time, and the eligibility checks
+    // run between chunks on the same connection. A plain streaming query would leave its
+    // unread rows (at 10 M units, millions of cells) to be drained before the connection
+    // could be used again: the pool ran dry after a few pages.
+    let mut tx = pool.begin().await?;
+    sqlx::query(
+        "declare nearby_cells no scroll cursor for
+         select job_id, centre <-> geo_point($1, $2) as d from job_unit_cells
          where gigs_left > 0 and centre <-> geo_point($1, $2) >= $3
          order by centre <-> geo_point($1, $2)",
     )
     .bind(latitude)
     .bind(longitude)
     .bind(from_deg)
-    .fetch(&mut *cells_conn);
+    .execute(&mut *tx)
+    .await?;
 
     // Rows arrive by distance. The page is settled once it holds more than `limit`
     // eligible jobs and the cells have moved past the `limit`-th one (jobs at an equal
@@ -136,11 +143,23 @@ async fn nearby(
     let mut seen = HashSet::new();
     let mut found: Vec<(f64, FeedCard)> = Vec::new();
     let mut batch: Vec<(i64, f64)> = Vec::new();
+    let mut chunk: std::vec::IntoIter<(i64, f64)> = Vec::new().into_iter();
+    let mut cells_left = true;
     loop {
-        let row = cells.try_next().await?.filter(|(_, d)| *d <= radius_deg);
+        let mut row = chunk.next();
+        if row.is_none() && cells_left {
+            let rows: Vec<(i64, f64)> =
+                sqlx::query_as(&format!("fetch forward {CELLS_PER_FETCH} from nearby_cells"))
+                    .fetch_all(&mut *tx)
+                    .await?;
+            cells_left = rows.len() == CELLS_PER_FETCH;
+            chunk = rows.into_iter();
+            row = chunk.next();
+        }
+        let row = row.filter(|(_, d)| *d <= radius_deg);
         let enough_pending = found.len() + batch.len() > limit;
         if row.is_none() || batch.len() == BATCH || enough_pending {
-            found.extend(check_batch(pool, me, (latitude, longitude), after, &batch, now).await?);
+            found.extend(check_batch(&mut tx, me, (latitude, longitude), after, &batch, now).await?);
             found.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.job_id.cmp(&b.1.job_id)));
             batch.clear();
         }
@@ -152,7 +171,8 @@ async fn nearby(
             batch.push((job_id, d));
         }
     }
-    drop(cells);
+    // Read only: ending the transaction closes the cursor.
+    tx.rollback().await?;
     let more = found.len() > limit;
     found.truncate(limit);
     Ok((found, more))
@@ -161,7 +181,7 @@ async fn nearby(
 /// Eligible jobs of `batch` (job, distance of the first cell seen), leaving out those
 /// listed on an earlier page (a nearer free cell than the cursor).
 async fn check_batch(
-    pool: &PgPool,
+    conn: &mut PgConnection,
     me: &Me,
     (latitude, longitude): (f64, f64),
     after: Option<(f64, i64)>,
@@ -206,7 +226,7 @@ async fn check_batch(
         .bind(longitude)
         .bind(after_d)
         .bind(after_id)
-        .fetch_all(pool)
+        .fetch_all(&mut *conn)
         .await?;
     Ok(rows.into_iter().map(|row| (row.distance_deg.unwrap_or(0.0), row.card())).collect())
 }
