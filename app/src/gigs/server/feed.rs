@@ -139,12 +139,15 @@ async fn nearby(
 
     // Rows arrive by distance. The page is settled once it holds more than `limit`
     // eligible jobs and the cells have moved past the `limit`-th one (jobs at an equal
-    // distance are ordered by id, so those must all be seen first).
+    // distance are ordered by id, so those must all be seen first). Jobs are checked
+    // `BATCH` at a time, and early only when the scan would otherwise stop: checking each
+    // new job alone once the page looked full cost over a hundred queries per page.
     let mut seen = HashSet::new();
     let mut found: Vec<(f64, FeedCard)> = Vec::new();
     let mut batch: Vec<(i64, f64)> = Vec::new();
     let mut chunk: std::vec::IntoIter<(i64, f64)> = Vec::new().into_iter();
     let mut cells_left = true;
+    let settled = |found: &[(f64, FeedCard)], d: f64| found.len() > limit && d > found[limit - 1].0;
     loop {
         let mut row = chunk.next();
         if row.is_none() && cells_left {
@@ -157,19 +160,27 @@ async fn nearby(
             row = chunk.next();
         }
         let row = row.filter(|(_, d)| *d <= radius_deg);
-        let enough_pending = found.len() + batch.len() > limit;
-        if row.is_none() || batch.len() == BATCH || enough_pending {
-            found.extend(check_batch(&mut tx, me, (latitude, longitude), after, &batch, now).await?);
-            found.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.job_id.cmp(&b.1.job_id)));
-            batch.clear();
+        match row {
+            Some((job_id, d)) if !settled(&found, d) => {
+                if seen.insert(job_id) {
+                    batch.push((job_id, d));
+                }
+                if batch.len() < BATCH {
+                    continue;
+                }
+                found.extend(check_batch(&mut tx, me, (latitude, longitude), after, &batch, now).await?);
+                batch.clear();
+            }
+            _ => {
+                // Out of cells, or past the page as it stands: check what is pending. That
+                // only adds jobs, so a cell past the `limit`-th job stays past it.
+                found.extend(check_batch(&mut tx, me, (latitude, longitude), after, &batch, now).await?);
+                found.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.job_id.cmp(&b.1.job_id)));
+                batch.clear();
+                break;
+            }
         }
-        let Some((job_id, d)) = row else { break };
-        if found.len() > limit && d > found[limit - 1].0 {
-            break;
-        }
-        if seen.insert(job_id) {
-            batch.push((job_id, d));
-        }
+        found.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.job_id.cmp(&b.1.job_id)));
     }
     // Read only: ending the transaction closes the cursor.
     tx.rollback().await?;
@@ -249,7 +260,7 @@ async fn by_pay(
          where j.status = 'live' and j.archived_at is null and {conditions}
            and (case when $8 then not exists (select 1 from job_unit_cells c where c.job_id = j.id and c.gigs_left > 0)
                      else j.geography->>'kind' is distinct from 'near_units' end)
-           and (j.pay_paise < $9 or (j.pay_paise = $9 and j.id > $10))
+           and j.pay_paise <= $9 and (j.pay_paise < $9 or j.id > $10)
          order by j.pay_paise desc, j.id
          limit $11",
         conditions = all_conditions(),
