@@ -86,17 +86,33 @@ pub async fn first_blocker(
     now: DateTime<Utc>,
     include_training: bool,
 ) -> Result<Option<&'static str>, sqlx::Error> {
-    let checks: Vec<String> = CONDITIONS.iter().map(|(name, sql, _)| format!("({sql}) as {name}")).collect();
-    let sql = format!("{ME_CTE} select {} from jobs j, me where j.id = $8", checks.join(", "));
+    let sql = format!("{ME_CTE} select {} from jobs j, me where j.id = $8", check_columns());
     let row = bind_me(sqlx::query_as::<_, CheckRow>(&sql), me, now).bind(job_id).fetch_optional(conn).await?;
-    let Some(CheckRow(passed)) = row else {
-        return Ok(Some(CONDITIONS[0].2));
-    };
-    Ok(CONDITIONS
+    Ok(match row {
+        None => Some(CONDITIONS[0].2),
+        Some(CheckRow(passed)) => first_failed(&passed, include_training),
+    })
+}
+
+/// Every condition as a boolean column named after it, in order, for a select over
+/// `jobs j, me`; [`passed_conditions`] reads them back from the row's first columns.
+pub fn check_columns() -> String {
+    CONDITIONS.iter().map(|(name, sql, _)| format!("({sql}) as {name}")).collect::<Vec<_>>().join(", ")
+}
+
+/// The message of the first failed condition (training only if `include_training`).
+pub fn first_failed(passed: &[bool], include_training: bool) -> Option<&'static str> {
+    CONDITIONS
         .iter()
         .zip(passed)
-        .find(|((name, _, _), ok)| !ok && (include_training || *name != "training"))
-        .map(|((_, _, message), _)| *message))
+        .find(|((name, _, _), ok)| !**ok && (include_training || *name != "training"))
+        .map(|((_, _, message), _)| *message)
+}
+
+/// The results of [`check_columns`] from the first columns of `row` (null: failed).
+pub fn passed_conditions(row: &sqlx::postgres::PgRow) -> Result<Vec<bool>, sqlx::Error> {
+    use sqlx::Row;
+    (0..CONDITIONS.len()).map(|i| row.try_get::<Option<bool>, _>(i).map(|v| v.unwrap_or(false))).collect()
 }
 
 /// One boolean per condition, in order.
@@ -104,10 +120,6 @@ struct CheckRow(Vec<bool>);
 
 impl<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> for CheckRow {
     fn from_row(row: &'r sqlx::postgres::PgRow) -> Result<Self, sqlx::Error> {
-        use sqlx::Row;
-        (0..CONDITIONS.len())
-            .map(|i| row.try_get::<Option<bool>, _>(i).map(|v| v.unwrap_or(false)))
-            .collect::<Result<_, _>>()
-            .map(CheckRow)
+        passed_conditions(row).map(CheckRow)
     }
 }
