@@ -9,7 +9,7 @@ BIN := $(CARGO_TARGET_DIR)/release/gigforge
 # Where cargo-leptos puts the site (WASM, JS, CSS, public files); read by the server.
 export LEPTOS_SITE_ROOT := $(CURDIR)/target/site
 
-.PHONY: run build tools db stop-db test bench bench-feed bench-pipeline lighthouse check fmt clippy clean-data help
+.PHONY: run build tools db stop-db test bench bench-feed bench-qc bench-pipeline lighthouse check fmt clippy clean-data help
 
 help:
 	@echo "make run      build and serve Gigforge on http://127.0.0.1:$(PORT) with demo data"
@@ -17,6 +17,7 @@ help:
 	@echo "make stop-db  stop the private PostgreSQL cluster (data stays in .data/)"
 	@echo "make bench    import 1,000,000 units through the HTTP endpoint and time it (bench/README.md)"
 	@echo "make bench-feed  the gigger feed at 10,000 jobs with 10 k and 10 M units, p50/p99"
+	@echo "make bench-qc    QC decisions/s: 2,000 submissions with one 200 KB photo each, then 2,000 JSON-only"
 	@echo "make bench-pipeline  16 simulated giggers reserve and submit against the release server, vs pgbench"
 	@echo "make lighthouse  Lighthouse mobile scores of the feed, job and gig-form pages (needs a release build)"
 
@@ -53,6 +54,14 @@ bench-feed:
 	@if [ -z "$$BENCH_DATABASE_URL" ]; then scripts/pg.sh start; fi
 	@export DATABASE_URL=$${BENCH_DATABASE_URL:-$$(scripts/pg.sh url postgres)}; \
 	 cargo bench -p server --bench feed
+
+# QC throughput: submissions queued first, then drained by the QC and ledger workers in
+# one process. Fresh database gigforge_bench_qc. Options: BENCH_SUBMISSIONS, BENCH_WORKERS
+# (bench/README.md), e.g. make bench-qc BENCH_WORKERS=1.
+bench-qc:
+	@if [ -z "$$BENCH_DATABASE_URL" ]; then scripts/pg.sh start; fi
+	@export DATABASE_URL=$${BENCH_DATABASE_URL:-$$(scripts/pg.sh url postgres)}; \
+	 cargo bench -p server --bench qc
 
 # End to end against the release build (make build first): simulated giggers reserve and
 # submit (JSON, then with a 200 KB photo) while the stage workers run, then pgbench with the

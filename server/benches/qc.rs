@@ -19,11 +19,14 @@ mod fixtures;
 mod machine;
 #[path = "qc/photos.rs"]
 mod photos;
+#[path = "qc/report.rs"]
+mod report;
 
 use app::pipeline::server::worker::{self, WorkerSettings};
 use app::pipeline::Stage;
 use app::state::{AppState, AuthLimits, Secrets, SystemClock};
 use futures::StreamExt;
+use report::{Drained, Phase};
 use sqlx::PgPool;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -60,41 +63,47 @@ fn bench_state(pool: PgPool, photos: &PhotoDir) -> AppState {
     }
 }
 
-/// Queues one submission per unit, with a photo each when `recipe` is given (made on
-/// blocking threads, a few ahead of the inserts); returns the photos' sizes.
+/// How queueing a phase went: the photos' sizes, CPU time making them (on blocking
+/// threads, a few ahead of the inserts) and time in storing and inserting.
+#[derive(Default)]
+struct Loaded {
+    sizes: Vec<usize>,
+    making: Duration,
+    receiving: Duration,
+}
+
+/// Queues one submission per unit, with a photo each when `recipe` is given.
 async fn load(
     state: &AppState,
     job_id: i64,
     units: &[i64],
     giggers: &[i64],
     recipe: Option<photos::Recipe>,
-) -> Vec<usize> {
+) -> Loaded {
     let ahead = std::thread::available_parallelism().map_or(2, |n| n.get() + 1);
     let mut jpegs = futures::stream::iter(0..units.len())
         .map(|n| async move {
-            match recipe {
-                Some(recipe) => {
-                    Some(tokio::task::spawn_blocking(move || photos::photo(recipe, n as u64)).await.unwrap())
-                }
-                None => None,
-            }
+            let recipe = recipe?;
+            let made = tokio::task::spawn_blocking(move || {
+                let started = Instant::now();
+                (photos::photo(recipe, n as u64), started.elapsed())
+            });
+            Some(made.await.unwrap())
         })
         .buffered(ahead)
         .enumerate();
-    let mut sizes = Vec::new();
-    while let Some((n, jpeg)) = jpegs.next().await {
-        sizes.extend(jpeg.as_ref().map(Vec::len));
+    let mut loaded = Loaded::default();
+    while let Some((n, made)) = jpegs.next().await {
+        let jpeg = made.map(|(jpeg, took)| {
+            loaded.making += took;
+            loaded.sizes.push(jpeg.len());
+            jpeg
+        });
+        let started = Instant::now();
         fixtures::receive(state, job_id, units[n], giggers[n % giggers.len()], jpeg).await;
+        loaded.receiving += started.elapsed();
     }
-    sizes
-}
-
-/// Time from the workers' start to the empty QC queue and to the empty ledger queue.
-struct Drained {
-    qc: Duration,
-    ledger: Duration,
-    cpu: machine::CpuSeconds,
-    compilers: BTreeSet<String>,
+    loaded
 }
 
 /// Tasks left in each queue (dead ones aside) and dead tasks.
@@ -162,61 +171,6 @@ async fn drain(state: &AppState, workers: usize) -> Drained {
     Drained { qc: qc_done.unwrap(), ledger: ledger_done, cpu, compilers }
 }
 
-/// What QC decided for the job's submissions.
-#[derive(Default)]
-struct Verdicts {
-    approved: i64,
-    in_review: i64,
-    rejected: i64,
-    received: i64,
-    near_duplicates: i64,
-    blurred: i64,
-    /// (review reason, count), most common first.
-    review_reasons: Vec<(String, i64)>,
-}
-
-async fn verdicts(pool: &PgPool, job_id: i64) -> Verdicts {
-    let mut found = Verdicts::default();
-    let statuses: Vec<(String, i64)> =
-        sqlx::query_as("select status, count(*) from submissions where job_id = $1 group by status")
-            .bind(job_id)
-            .fetch_all(pool)
-            .await
-            .unwrap();
-    for (status, count) in statuses {
-        match status.as_str() {
-            "approved" => found.approved = count,
-            "in_review" => found.in_review = count,
-            "rejected" => found.rejected = count,
-            _ => found.received += count,
-        }
-    }
-    (found.near_duplicates, found.blurred) = sqlx::query_as(
-        "select count(*) filter (where code = 'near_duplicate'), count(*) filter (where code = 'blur')
-         from qc_results where job_id = $1 and not passed",
-    )
-    .bind(job_id)
-    .fetch_one(pool)
-    .await
-    .unwrap();
-    found.review_reasons = sqlx::query_as(
-        "select review_reason, count(*) from submissions where job_id = $1 and status = 'in_review'
-         group by review_reason order by count(*) desc, review_reason",
-    )
-    .bind(job_id)
-    .fetch_all(pool)
-    .await
-    .unwrap();
-    found
-}
-
-struct Phase {
-    name: &'static str,
-    submissions: usize,
-    drained: Drained,
-    verdicts: Verdicts,
-}
-
 async fn run_phase(
     state: &AppState,
     name: &'static str,
@@ -227,16 +181,21 @@ async fn run_phase(
 ) -> Phase {
     let started = Instant::now();
     let (job_id, units) = fixtures::job(&state.pool, &format!("QC bench: {name}"), submissions).await;
-    let sizes = load(state, job_id, &units, giggers, recipe).await;
+    let loaded = load(state, job_id, &units, giggers, recipe).await;
     sqlx::query("analyze").execute(&state.pool).await.unwrap();
     print!("{name}: {submissions} submissions queued in {:.1} s", started.elapsed().as_secs_f64());
+    let sizes = &loaded.sizes;
     if let (Some(min), Some(max)) = (sizes.iter().min(), sizes.iter().max()) {
         let mean = sizes.iter().sum::<usize>() / sizes.len();
-        print!(" (photos {min}–{max} bytes, mean {mean}, made and stored while queueing)");
+        print!(
+            " (photos {min}-{max} bytes, mean {mean}; making them took {:.1} s of CPU, storing and inserting {:.1} s)",
+            loaded.making.as_secs_f64(),
+            loaded.receiving.as_secs_f64()
+        );
     }
     println!();
     let drained = drain(state, workers).await;
-    let verdicts = verdicts(&state.pool, job_id).await;
+    let verdicts = report::verdicts(&state.pool, job_id).await;
     assert_eq!(verdicts.received, 0, "every submission was decided");
     println!(
         "{name}: QC queue empty after {:.2} s ({:.1} decisions/s), ledger queue after {:.2} s",
@@ -246,35 +205,6 @@ async fn run_phase(
     );
     println!("{name}: review reasons {:?}", verdicts.review_reasons);
     Phase { name, submissions, drained, verdicts }
-}
-
-fn print_table(phases: &[Phase], workers: usize) {
-    let row = |label: &str, cell: &dyn Fn(&Phase) -> String| {
-        let cells: Vec<String> = phases.iter().map(cell).collect();
-        println!("| {label} | {} |", cells.join(" | "));
-    };
-    println!();
-    let names: Vec<&str> = phases.iter().map(|p| p.name).collect();
-    println!("| {workers} worker set(s) | {} |", names.join(" | "));
-    println!("|---|{}", "---|".repeat(phases.len()));
-    row("submissions", &|p| p.submissions.to_string());
-    row("**QC decisions/s**", &|p| format!("**{:.1}**", p.submissions as f64 / p.drained.qc.as_secs_f64()));
-    row("QC queue empty after", &|p| format!("{:.2} s", p.drained.qc.as_secs_f64()));
-    row("ledger queue empty after", &|p| format!("{:.2} s", p.drained.ledger.as_secs_f64()));
-    row("approved / in review / rejected", &|p| {
-        let v = &p.verdicts;
-        format!("{} / {} / {}", v.approved, v.in_review, v.rejected)
-    });
-    row("near-duplicates found", &|p| p.verdicts.near_duplicates.to_string());
-    row("blur check failed", &|p| p.verdicts.blurred.to_string());
-    row("dead tasks", &|_| "0".into());
-    row("CPU s: bench process / PostgreSQL", &|p| {
-        format!("{:.1} / {:.1}", p.drained.cpu.bench, p.drained.cpu.postgres)
-    });
-    row("CPU ms per decision: bench / PostgreSQL", &|p| {
-        let per = |s: f64| s * 1000.0 / p.submissions as f64;
-        format!("{:.1} / {:.1}", per(p.drained.cpu.bench), per(p.drained.cpu.postgres))
-    });
 }
 
 #[tokio::main]
@@ -298,12 +228,13 @@ async fn main() {
     let started = Instant::now();
     let recipe = photos::calibrate();
     println!("photo recipe {recipe:?}, found in {:.1} s", started.elapsed().as_secs_f64());
+    photos::sample(recipe);
 
     let phases = vec![
         run_phase(&state, "one photo", submissions, workers, &giggers, Some(recipe)).await,
         run_phase(&state, "JSON only", submissions, workers, &giggers, None).await,
     ];
-    print_table(&phases, workers);
+    report::print_table(&phases, workers);
     let compilers: BTreeSet<&String> = phases.iter().flat_map(|p| &p.drained.compilers).collect();
     if !compilers.is_empty() {
         println!("\nWARNING: compilers ran during the measurement, the figures are low: {compilers:?}");
