@@ -6,6 +6,79 @@ use serde::{Deserialize, Serialize};
 use server_fn::codec::JsonEncoding;
 use server_fn::error::{FromServerFnError, ServerFnErrorErr};
 
+/// What a person is told, in English and, for what giggers read, in Hindi too. Pages show
+/// the reader's language (`AppError::text`); a message without Hindi (staff tools) shows
+/// in English. The Hindi is written next to the English where the message is made, on the
+/// server, so none of it weighs on the WASM.
+///
+/// On the wire an English-only message is a plain string, as before Hindi was added (API
+/// clients of the staff tools see no change); one with Hindi is `{"en": .., "hi": ..}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "MessageWire", into = "MessageWire")]
+pub struct Message {
+    pub en: String,
+    pub hi: String,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(untagged)]
+enum MessageWire {
+    English(String),
+    Both { en: String, hi: String },
+}
+
+impl From<MessageWire> for Message {
+    fn from(wire: MessageWire) -> Message {
+        match wire {
+            MessageWire::English(en) => Message { en, hi: String::new() },
+            MessageWire::Both { en, hi } => Message { en, hi },
+        }
+    }
+}
+
+impl From<Message> for MessageWire {
+    fn from(message: Message) -> MessageWire {
+        if message.hi.is_empty() {
+            MessageWire::English(message.en)
+        } else {
+            MessageWire::Both { en: message.en, hi: message.hi }
+        }
+    }
+}
+
+impl Message {
+    pub fn both(en: impl Into<String>, hi: impl Into<String>) -> Message {
+        Message { en: en.into(), hi: hi.into() }
+    }
+
+    /// The Hindi if asked for and written, else the English.
+    pub fn in_hindi_if(&self, hindi: bool) -> &str {
+        if hindi && !self.hi.is_empty() {
+            &self.hi
+        } else {
+            &self.en
+        }
+    }
+}
+
+impl From<&str> for Message {
+    fn from(en: &str) -> Message {
+        Message { en: en.into(), hi: String::new() }
+    }
+}
+
+impl From<String> for Message {
+    fn from(en: String) -> Message {
+        Message { en, hi: String::new() }
+    }
+}
+
+impl std::fmt::Display for Message {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.en)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum AppError {
     #[error("Please sign in to continue.")]
@@ -18,14 +91,14 @@ pub enum AppError {
     NotFound,
     /// Bad input, tied to the form field it came from so the page can show it there.
     #[error("{message}")]
-    Invalid { field: String, message: String },
+    Invalid { field: String, message: Message },
     #[error("{0}")]
-    TooManyRequests(String),
+    TooManyRequests(Message),
     #[error("{0}")]
-    Conflict(String),
+    Conflict(Message),
     /// A service we depend on (the SMS gateway, say) is not answering.
     #[error("{0}")]
-    Unavailable(String),
+    Unavailable(Message),
     #[error("Something went wrong on our side. Please try again.")]
     Internal,
     /// The request never reached the function (network down, malformed arguments).
@@ -34,8 +107,41 @@ pub enum AppError {
 }
 
 impl AppError {
-    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+    pub fn invalid(field: &str, message: impl Into<Message>) -> Self {
         AppError::Invalid { field: field.to_string(), message: message.into() }
+    }
+
+    /// A refusal a gigger reads, in both languages.
+    pub fn conflict(en: impl Into<String>, hi: impl Into<String>) -> Self {
+        AppError::Conflict(Message::both(en, hi))
+    }
+
+    /// What the reader is told, in Hindi when `hindi` and the message has it.
+    pub fn text(&self, hindi: bool) -> String {
+        let fixed = |en: &str, hi: &str| if hindi { hi.to_string() } else { en.to_string() };
+        match self {
+            AppError::Invalid { message, .. }
+            | AppError::TooManyRequests(message)
+            | AppError::Conflict(message)
+            | AppError::Unavailable(message) => message.in_hindi_if(hindi).to_string(),
+            AppError::Unauthenticated => fixed("Please sign in to continue.", "आगे बढ़ने के लिए साइन इन करें।"),
+            AppError::PasswordChangeRequired => {
+                fixed("Please change your temporary password first.", "पहले अपना अस्थायी पासवर्ड बदलें।")
+            }
+            AppError::Forbidden => fixed("You do not have access to this page.", "यह पेज आपके लिए नहीं है।"),
+            AppError::NotFound => fixed("Not found.", "यह नहीं मिला।"),
+            AppError::Internal => fixed(
+                "Something went wrong on our side. Please try again.",
+                "हमारी ओर से कुछ गड़बड़ हुई। कृपया फिर से कोशिश करें।",
+            ),
+            AppError::Transport(cause) => {
+                if hindi {
+                    format!("सर्वर तक नहीं पहुँच सके: {cause}")
+                } else {
+                    self.to_string()
+                }
+            }
+        }
     }
 
     /// The HTTP status the server answers with for this error.
@@ -53,10 +159,15 @@ impl AppError {
         }
     }
 
-    /// The message for one form field, if this error is about it.
+    /// The message for one form field, if this error is about it (in English; pages
+    /// for giggers use `field_message` and pick the language).
     pub fn for_field(&self, name: &str) -> Option<String> {
+        self.field_message(name).map(|message| message.en.clone())
+    }
+
+    pub fn field_message(&self, name: &str) -> Option<&Message> {
         match self {
-            AppError::Invalid { field, message } if field == name => Some(message.clone()),
+            AppError::Invalid { field, message } if field == name => Some(message),
             _ => None,
         }
     }
@@ -187,5 +298,22 @@ mod tests {
         assert_eq!(err.for_field("phone").as_deref(), Some("Enter a 10-digit mobile number."));
         assert_eq!(err.for_field("code"), None);
         assert_eq!(err.status_code(), 422);
+    }
+
+    #[test]
+    fn a_message_shows_in_hindi_where_it_has_hindi() {
+        let both = AppError::conflict("Every gig is taken.", "सभी गिग ले लिए गए हैं।");
+        assert_eq!(both.text(true), "सभी गिग ले लिए गए हैं।");
+        assert_eq!(both.text(false), "Every gig is taken.");
+        assert_eq!(both.to_string(), "Every gig is taken.");
+        let english_only = AppError::invalid("title", "Enter a title.");
+        assert_eq!(english_only.text(true), "Enter a title.");
+        assert_eq!(AppError::NotFound.text(true), "यह नहीं मिला।");
+        // English only stays a plain string on the wire; both round-trip.
+        let json = serde_json::to_string(&english_only).unwrap();
+        assert_eq!(json, r#"{"Invalid":{"field":"title","message":"Enter a title."}}"#);
+        let json = serde_json::to_string(&both).unwrap();
+        assert_eq!(json, r#"{"Conflict":{"en":"Every gig is taken.","hi":"सभी गिग ले लिए गए हैं।"}}"#);
+        assert_eq!(serde_json::from_str::<AppError>(&json).unwrap(), both);
     }
 }

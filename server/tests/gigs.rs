@@ -226,7 +226,9 @@ async fn a_gigger_holds_one_gig_per_job_and_three_in_all(pool: PgPool) {
         reserve::reserve(&pool, &me, *job, limits(), now).await.unwrap();
     }
     match reserve::reserve(&pool, &me, jobs[3], limits(), now).await {
-        Err(AppError::Conflict(message)) => assert!(message.contains("3 gigs"), "{message}"),
+        Err(AppError::Conflict(message)) => {
+            assert!(message.en.contains("3 gigs") && message.hi.contains("3 गिग"), "{message:?}")
+        }
         other => panic!("a fourth gig was not refused: {other:?}"),
     }
     let per_job: i64 =
@@ -260,6 +262,69 @@ async fn expired_reservations_return_their_units_to_the_pool(pool: PgPool) {
     .await
     .unwrap();
     assert_eq!((gigs_left, expired), (2, 2));
+    assert_summaries_match(&pool).await;
+}
+
+/// An open job (no unit list) keeps a stock of blank gigs, made at publish and topped up
+/// as they are taken, never past its target; the feed counts the gigs still to come.
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn an_open_job_makes_its_gigs_as_they_are_taken(pool: PgPool) {
+    use app::jobs::server::lifecycle;
+    use app::jobs::JobAction;
+    let now = chrono::Utc::now();
+    let stock = i64::from(expiry::OPEN_JOB_STOCK);
+    let job = live_job(&pool, Job::default(), &[]).await;
+    sqlx::query("update jobs set status = 'draft', published_at = null, units_mode = 'open', target_approved = $2 where id = $1")
+        .bind(job)
+        .bind(stock as i32 + 1)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let a = gigger(&pool, 1, &["en"], None).await;
+    let b = gigger(&pool, 2, &["en"], None).await;
+    let feed_of = |me: profile::Me| {
+        let pool = pool.clone();
+        async move {
+            let page = feed::page(&pool, &me, None, 20, 50_000, now).await.unwrap();
+            page.cards.iter().find(|card| card.job_id == job).map(|card| card.gigs_left)
+        }
+    };
+    assert_eq!(feed_of(a.clone()).await, None, "a draft is not in the feed");
+
+    // Publishing makes the first stock of gigs in the same transaction.
+    let mut conn = pool.acquire().await.unwrap();
+    let version: i32 = sqlx::query_scalar("select version from jobs where id = $1")
+        .bind(job)
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+    lifecycle::apply(&mut conn, job, version, JobAction::Publish, a.id, now.date_naive()).await.unwrap();
+    let made = |pool: PgPool| async move {
+        sqlx::query_as::<_, (i64, i64)>(
+            "select open_units_made, (select count(*) from units where job_id = $1) from jobs where id = $1",
+        )
+        .bind(job)
+        .fetch_one(&pool)
+        .await
+        .unwrap()
+    };
+    assert_eq!(made(pool.clone()).await, (stock, stock));
+    assert_eq!(feed_of(a.clone()).await, Some(stock + 1), "the stock plus the one gig still to make");
+
+    // A gig taken is topped up; the target caps the making.
+    reserve::reserve(&pool, &a, job, limits(), now).await.unwrap();
+    assert_eq!(expiry::top_up_open_jobs(&mut conn, None).await.unwrap(), 1);
+    assert_eq!(expiry::top_up_open_jobs(&mut conn, None).await.unwrap(), 0, "the stock is full again");
+    reserve::reserve(&pool, &b, job, limits(), now).await.unwrap();
+    assert_eq!(expiry::top_up_open_jobs(&mut conn, None).await.unwrap(), 0, "the target is reached");
+    assert_eq!(made(pool.clone()).await, (stock + 1, stock + 1));
+    assert_eq!(feed_of(b.clone()).await, Some(stock - 1));
+    let held: Vec<i64> = sqlx::query_scalar("select distinct unit_id from reservations where job_id = $1")
+        .bind(job)
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert_eq!(held.len(), 2, "each reservation got its own gig");
     assert_summaries_match(&pool).await;
 }
 

@@ -52,7 +52,7 @@ pub async fn save_profile(
         let (latitude, longitude) = match location.split_once(',') {
             Some((lat, lng)) => (lat.to_string(), lng.to_string()),
             None if location.trim().is_empty() => (String::new(), String::new()),
-            None => return Err(AppError::invalid("location", "The location could not be read.")),
+            None => return Err(super::profile::unreadable_location()),
         };
         let form = ProfileForm { name, city, pincode, speaks_en, speaks_hi, upi_id, latitude, longitude };
         let input = form.parse()?;
@@ -71,10 +71,12 @@ pub async fn gig_feed(#[server(default)] cursor: String) -> Result<FeedPage, App
         let me = profile::me(&state.pool, me).await?;
         let cursor = match cursor.as_str() {
             "" => None,
-            text => Some(
-                FeedCursor::parse(text)
-                    .ok_or_else(|| AppError::invalid("cursor", "That page link is broken."))?,
-            ),
+            text => Some(FeedCursor::parse(text).ok_or_else(|| {
+                AppError::invalid(
+                    "cursor",
+                    crate::error::Message::both("That page link is broken.", "यह पेज लिंक टूटा हुआ है।"),
+                )
+            })?),
         };
         let radius = state.gig_limits.feed_radius_m;
         Ok(feed::page(&state.pool, &me, cursor, 20, radius, state.clock.now()).await?)
@@ -106,15 +108,17 @@ pub async fn load_gig_job(job_id: i64) -> Result<GigJob, AppError> {
             training_id: Option<i64>,
             status: String,
         }
-        let row: Row = sqlx::query_as(
+        let sql = format!(
             "select j.title, j.title_hi, j.description, j.description_hi, o.name as organisation, j.pay_paise,
-                    j.gigs_left, j.expected_minutes, j.reservation_minutes, j.daily_cap_per_gigger,
+                    {gigs_left} as gigs_left, j.expected_minutes, j.reservation_minutes, j.daily_cap_per_gigger,
                     case when j.geography->>'kind' = 'near_units' then (j.geography->>'max_distance_m')::float8 end
                         as max_distance_m,
                     j.training_id, j.status
              from jobs j join organisations o on o.id = j.organisation_id
              where j.id = $1 and j.published_at is not null",
-        )
+            gigs_left = eligibility::GIGS_LEFT_SHOWN,
+        );
+        let row: Row = sqlx::query_as(&sql)
         .bind(job_id)
         .fetch_optional(&mut *conn)
         .await?
@@ -125,7 +129,7 @@ pub async fn load_gig_job(job_id: i64) -> Result<GigJob, AppError> {
             return Err(AppError::NotFound);
         }
         let training = training::need_for(&mut conn, &state.pool, me.id, row.training_id, now).await?;
-        let blocked = eligibility::first_blocker(&mut conn, &me, job_id, now, false).await?.map(String::from);
+        let blocked = eligibility::first_blocker(&mut conn, &me, job_id, now, false).await?.map(|c| c.message());
         let distance_m = match me.location() {
             Some((lat, lng)) => sqlx::query_scalar::<_, f64>(
                 "select centre <-> geo_point($2, $3) from job_unit_cells
@@ -225,10 +229,17 @@ pub async fn take_quiz(training_id: i64, answers_json: String) -> Result<QuizRes
     respond(async move {
         let (state, me) = gigger().await?;
         if answers_json.len() > 16 * 1024 {
-            return Err(AppError::invalid("answers", "Too many answers."));
+            return Err(AppError::invalid(
+                "answers",
+                crate::error::Message::both("Too many answers.", "बहुत ज़्यादा जवाब।"),
+            ));
         }
-        let answers: Vec<Vec<usize>> = serde_json::from_str(&answers_json)
-            .map_err(|_| AppError::invalid("answers", "The answers could not be read."))?;
+        let answers: Vec<Vec<usize>> = serde_json::from_str(&answers_json).map_err(|_| {
+            AppError::invalid(
+                "answers",
+                crate::error::Message::both("The answers could not be read.", "जवाब पढ़े नहीं जा सके।"),
+            )
+        })?;
         training::attempt(&state.pool, me, training_id, &answers, state.clock.now()).await
     })
     .await

@@ -115,7 +115,7 @@ pub struct GigJob {
     /// The gigger's reservation of this job, if they hold one.
     pub reservation: Option<ReservationSummary>,
     /// Why the gigger may not get a gig now (besides training), if so.
-    pub blocked: Option<String>,
+    pub blocked: Option<crate::error::Message>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

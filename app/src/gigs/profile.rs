@@ -2,7 +2,7 @@
 //! sign-in, and optionally a UPI id for payouts. Parsed once from the form into types
 //! that cannot hold a bad value.
 
-use crate::error::AppError;
+use crate::error::{AppError, Message};
 use crate::forms::Lang;
 use serde::{Deserialize, Serialize};
 
@@ -90,13 +90,24 @@ impl ProfileForm {
     pub fn parse(&self) -> Result<ProfileInput, AppError> {
         let name = self.name.split_whitespace().collect::<Vec<_>>().join(" ");
         if name.is_empty() || name.chars().count() > 100 {
-            return Err(AppError::invalid("name", "Enter your name (at most 100 letters)."));
+            return Err(AppError::invalid(
+                "name",
+                Message::both(
+                    "Enter your name (at most 100 letters).",
+                    "अपना नाम लिखें (ज़्यादा से ज़्यादा 100 अक्षर)।",
+                ),
+            ));
         }
         let city = self.city.split_whitespace().collect::<Vec<_>>().join(" ");
         if city.is_empty() || city.chars().count() > 100 {
-            return Err(AppError::invalid("city", "Enter your city or town."));
+            return Err(AppError::invalid(
+                "city",
+                Message::both("Enter your city or town.", "अपना शहर या कस्बा लिखें।"),
+            ));
         }
-        let pincode = Pincode::parse(&self.pincode).map_err(|e| AppError::invalid("pincode", e))?;
+        let pincode = Pincode::parse(&self.pincode).map_err(|e| {
+            AppError::invalid("pincode", Message::both(e, "अपना 6 अंकों का पिनकोड लिखें, जैसे 560001।"))
+        })?;
         let mut languages = Vec::new();
         if self.speaks_en.is_some() {
             languages.push(Lang::En);
@@ -105,29 +116,38 @@ impl ProfileForm {
             languages.push(Lang::Hi);
         }
         if languages.is_empty() {
-            return Err(AppError::invalid("languages", "Choose at least one language you read."));
+            return Err(AppError::invalid(
+                "languages",
+                Message::both("Choose at least one language you read.", "कम से कम एक भाषा चुनें जो आप पढ़ते हैं।"),
+            ));
         }
         let upi_id = match self.upi_id.trim() {
             "" => None,
-            text => Some(UpiId::parse(text).map_err(|e| AppError::invalid("upi_id", e))?),
+            text => Some(UpiId::parse(text).map_err(|e| {
+                AppError::invalid(
+                    "upi_id",
+                    Message::both(e, "UPI आईडी name@okbank जैसी लिखें (@ से पहले अक्षर, अंक, . - _)।"),
+                )
+            })?),
         };
         let device_location = match (self.latitude.trim(), self.longitude.trim()) {
             ("", "") => None,
             (lat, lng) => {
-                let lat: f64 = lat
-                    .parse()
-                    .map_err(|_| AppError::invalid("location", "The location could not be read."))?;
-                let lng: f64 = lng
-                    .parse()
-                    .map_err(|_| AppError::invalid("location", "The location could not be read."))?;
+                let lat: f64 = lat.parse().map_err(|_| unreadable_location())?;
+                let lng: f64 = lng.parse().map_err(|_| unreadable_location())?;
                 if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lng) {
-                    return Err(AppError::invalid("location", "The location could not be read."));
+                    return Err(unreadable_location());
                 }
                 Some((lat, lng))
             }
         };
         Ok(ProfileInput { name, city, pincode, languages, upi_id, device_location })
     }
+}
+
+/// The device sent a location that is not one (the page fills these fields itself).
+pub fn unreadable_location() -> AppError {
+    AppError::invalid("location", Message::both("The location could not be read.", "स्थान पढ़ा नहीं जा सका।"))
 }
 
 /// A profile as stored, for the profile page and the server's eligibility checks.

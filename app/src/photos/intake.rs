@@ -74,7 +74,30 @@ pub enum PhotoError {
 }
 
 impl PhotoError {
-    /// The message shown to the person who uploaded the photo.
+    /// What the person who uploaded the photo is told, in English and Hindi.
+    pub fn told(&self) -> crate::error::Message {
+        crate::error::Message::both(self.message(), self.message_hi())
+    }
+
+    fn message_hi(&self) -> String {
+        match *self {
+            PhotoError::TooLarge { bytes } => format!(
+                "फ़ोटो {:.1} MB की है; सीमा {} MB है।",
+                (bytes as f64 * 10.0 / MIB).ceil() / 10.0,
+                MAX_PHOTO_BYTES / (1024 * 1024)
+            ),
+            PhotoError::NotAnImage => "यह फ़ाइल फ़ोटो नहीं है (JPEG, PNG या WebP चाहिए)।".into(),
+            PhotoError::TooManyPixels { width, height } if width.max(height) > MAX_DECODE_SIDE_PX => format!(
+                "फ़ोटो {width} × {height} पिक्सेल की है; कोई भी भुजा {MAX_DECODE_SIDE_PX} पिक्सेल से लंबी नहीं हो सकती।"
+            ),
+            PhotoError::TooManyPixels { width, height } => {
+                format!("फ़ोटो {width} × {height} पिक्सेल की है; सीमा {} मेगापिक्सेल है।", MAX_PIXELS / 1_000_000)
+            }
+            PhotoError::Corrupt => "फ़ोटो फ़ाइल खराब या अधूरी है।".into(),
+        }
+    }
+
+    /// The message shown to the person who uploaded the photo (English).
     pub fn message(&self) -> String {
         match *self {
             // Rounded up, so that a file just over the limit never reads as "10.0 MB".

@@ -2,7 +2,14 @@
 
 use super::api::take_form_error;
 use crate::error::AppError;
+use crate::i18n::*;
 use leptos::prelude::*;
+
+/// True when the reader chose Hindi: messages that have Hindi show in it.
+pub fn reads_hindi() -> Signal<bool> {
+    let i18n = use_i18n();
+    Signal::derive(move || i18n.get_locale() == Locale::hi)
+}
 
 /// The latest error of a form, from its server action (with JavaScript) or, when the
 /// form was posted without JavaScript, from the session (see `error::server::respond`).
@@ -13,6 +20,7 @@ struct LeftByPost(Resource<Result<Option<AppError>, AppError>>);
 #[derive(Clone, Copy)]
 pub struct FormErrors {
     latest: Signal<Option<AppError>>,
+    hindi: Signal<bool>,
 }
 
 impl FormErrors {
@@ -37,18 +45,21 @@ impl FormErrors {
             Some(Err(err)) => Some(err),
             None => left_by_post.get().and_then(Result::ok).flatten(),
         });
-        FormErrors { latest }
+        FormErrors { latest, hindi: reads_hindi() }
     }
 
     pub fn field(self, name: &'static str) -> Signal<Option<String>> {
-        Signal::derive(move || self.latest.get().and_then(|e| e.for_field(name)))
+        Signal::derive(move || {
+            let hindi = self.hindi.get();
+            self.latest.get().and_then(|e| e.field_message(name).map(|m| m.in_hindi_if(hindi).to_string()))
+        })
     }
 
     /// Errors not tied to a field (rate limits, outages...).
     pub fn general(self) -> Signal<Option<String>> {
         Signal::derive(move || match self.latest.get() {
             Some(AppError::Invalid { .. }) | None => None,
-            Some(other) => Some(other.to_string()),
+            Some(other) => Some(other.text(self.hindi.get())),
         })
     }
 }
@@ -81,19 +92,25 @@ pub fn FormAlert(message: Signal<Option<String>>) -> impl IntoView {
 /// A whole-page error: what happened and where to go from here.
 #[component]
 pub fn ErrorPanel(error: AppError) -> impl IntoView {
+    let hindi = reads_hindi().get_untracked();
+    let say = |en: &'static str, hi: &'static str| if hindi { hi } else { en };
+    let home = say("Go to your home page", "अपने होम पेज पर जाएँ");
     let (title, action) = match &error {
-        AppError::Unauthenticated => ("Please sign in", Some(("/signin", "Sign in"))),
-        AppError::PasswordChangeRequired => {
-            ("Change your password", Some(("/account/password", "Change password")))
+        AppError::Unauthenticated => {
+            (say("Please sign in", "कृपया साइन इन करें"), Some(("/signin", say("Sign in", "साइन इन"))))
         }
-        AppError::Forbidden => ("Not allowed", Some(("/", "Go to your home page"))),
-        AppError::NotFound => ("Not found", Some(("/", "Go to your home page"))),
-        _ => ("Something went wrong", None),
+        AppError::PasswordChangeRequired => (
+            say("Change your password", "अपना पासवर्ड बदलें"),
+            Some(("/account/password", say("Change password", "पासवर्ड बदलें"))),
+        ),
+        AppError::Forbidden => (say("Not allowed", "अनुमति नहीं है"), Some(("/", home))),
+        AppError::NotFound => (say("Not found", "नहीं मिला"), Some(("/", home))),
+        _ => (say("Something went wrong", "कुछ गड़बड़ हुई"), None),
     };
     view! {
         <section class="panel error-panel" data-error-status=error.status_code()>
             <h1>{title}</h1>
-            <p>{error.to_string()}</p>
+            <p>{error.text(hindi)}</p>
             {action.map(|(href, label)| view! { <a class="button" href=href>{label}</a> })}
         </section>
     }

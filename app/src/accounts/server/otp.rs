@@ -5,7 +5,7 @@
 
 use super::{audit, throttle, users};
 use crate::accounts::{OtpCode, Phone};
-use crate::error::{server::internal, AppError};
+use crate::error::{server::internal, AppError, Message};
 use crate::state::AppState;
 use chrono::{DateTime, Duration, Utc};
 use hmac::{Hmac, Mac};
@@ -54,8 +54,9 @@ pub async fn issue(state: &AppState, phone: &Phone, client_ip: &str) -> Result<(
     .await?;
     if phone_count >= limits.otp_codes_per_phone_per_hour {
         let wait = minutes_until_window_frees(oldest.unwrap_or(now), now);
-        return Err(AppError::TooManyRequests(format!(
-            "You have asked for {phone_count} codes in the last hour. Try again in {wait} minutes."
+        return Err(AppError::TooManyRequests(Message::both(
+            format!("You have asked for {phone_count} codes in the last hour. Try again in {wait} minutes."),
+            format!("आपने पिछले एक घंटे में {phone_count} कोड माँगे हैं। {wait} मिनट बाद फिर कोशिश करें।"),
         )));
     }
     let (ip_count,): (i64,) =
@@ -65,9 +66,10 @@ pub async fn issue(state: &AppState, phone: &Phone, client_ip: &str) -> Result<(
             .fetch_one(&mut *tx)
             .await?;
     if ip_count >= limits.otp_codes_per_ip_per_hour {
-        return Err(AppError::TooManyRequests(
-            "Too many codes were asked for from this network. Try again in an hour.".to_string(),
-        ));
+        return Err(AppError::TooManyRequests(Message::both(
+            "Too many codes were asked for from this network. Try again in an hour.",
+            "इस नेटवर्क से बहुत ज़्यादा कोड माँगे गए हैं। एक घंटे बाद फिर कोशिश करें।",
+        )));
     }
 
     let code = new_code();
@@ -88,9 +90,10 @@ pub async fn issue(state: &AppState, phone: &Phone, client_ip: &str) -> Result<(
     if let Err(e) = state.otp_sender.send(phone, &code).await {
         tracing::error!(error = %e, phone = %phone.masked(), "sending a sign-in code failed");
         sqlx::query("delete from otp_codes where id = $1").bind(code_id).execute(&state.pool).await?;
-        return Err(AppError::Unavailable(
-            "We could not send the SMS just now. Please try again in a minute.".to_string(),
-        ));
+        return Err(AppError::Unavailable(Message::both(
+            "We could not send the SMS just now. Please try again in a minute.",
+            "हम अभी SMS नहीं भेज सके। कृपया एक मिनट बाद फिर कोशिश करें।",
+        )));
     }
     tracing::info!(phone = %phone.masked(), "sign-in code sent");
     Ok(())
@@ -119,18 +122,32 @@ pub async fn verify(state: &AppState, phone: &Phone, code: &OtpCode) -> Result<i
     .fetch_optional(&mut *tx)
     .await?;
 
-    let expired =
-        || AppError::invalid("code", "This code has expired or was already used. Ask for a new code.");
+    let expired = || {
+        AppError::invalid(
+            "code",
+            Message::both(
+                "This code has expired or was already used. Ask for a new code.",
+                "यह कोड पुराना हो गया है या इस्तेमाल हो चुका है। नया कोड माँगें।",
+            ),
+        )
+    };
     let Some(latest) = latest else {
-        return Err(AppError::invalid("code", "No code was sent to this number. Ask for a code first."));
+        return Err(AppError::invalid(
+            "code",
+            Message::both(
+                "No code was sent to this number. Ask for a code first.",
+                "इस नंबर पर कोई कोड नहीं भेजा गया। पहले कोड माँगें।",
+            ),
+        ));
     };
     if latest.consumed_at.is_some() || latest.expires_at <= now {
         return Err(expired());
     }
     if latest.failed_attempts >= max_attempts {
-        return Err(AppError::TooManyRequests(
-            "Too many wrong tries for this code. Ask for a new code.".to_string(),
-        ));
+        return Err(AppError::TooManyRequests(Message::both(
+            "Too many wrong tries for this code. Ask for a new code.",
+            "इस कोड के लिए बहुत ज़्यादा गलत कोशिशें हुईं। नया कोड माँगें।",
+        )));
     }
 
     let expected = hex::decode(&latest.code_hash).map_err(|e| internal("stored code hash", e))?;
@@ -145,9 +162,15 @@ pub async fn verify(state: &AppState, phone: &Phone, code: &OtpCode) -> Result<i
         tx.commit().await?;
         let left = max_attempts - attempts;
         let message = if left > 0 {
-            format!("That code is not right. {left} {} left.", if left == 1 { "try" } else { "tries" })
+            Message::both(
+                format!("That code is not right. {left} {} left.", if left == 1 { "try" } else { "tries" }),
+                format!("यह कोड सही नहीं है। {left} कोशिश बाकी।"),
+            )
         } else {
-            "That code is not right, and that was the last try. Ask for a new code.".to_string()
+            Message::both(
+                "That code is not right, and that was the last try. Ask for a new code.",
+                "यह कोड सही नहीं है, और यह आखिरी कोशिश थी। नया कोड माँगें।",
+            )
         };
         return Err(AppError::invalid("code", message));
     }

@@ -24,7 +24,7 @@ async fn with_hashing_slot<T: Send + 'static>(
 ) -> Result<T, AppError> {
     let permit = tokio::time::timeout(std::time::Duration::from_secs(3), hashing_slots().acquire())
         .await
-        .map_err(|_| AppError::Unavailable("The server is busy. Please try again in a moment.".to_string()))?
+        .map_err(|_| AppError::Unavailable("The server is busy. Please try again in a moment.".into()))?
         .map_err(|e| internal("hashing slots closed", e))?;
     let result = tokio::task::spawn_blocking(work).await.map_err(|e| internal("password hashing task", e))?;
     drop(permit);

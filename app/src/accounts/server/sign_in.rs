@@ -35,7 +35,7 @@ pub async fn check_password(
             .await?;
     if failures >= state.limits.password_failures_per_15_minutes {
         return Err(AppError::TooManyRequests(
-            "Too many failed sign-ins for this email. Try again in 15 minutes.".to_string(),
+            "Too many failed sign-ins for this email. Try again in 15 minutes.".into(),
         ));
     }
     sqlx::query("insert into password_failures (email, ip, at) values ($1, $2, $3)")

@@ -61,9 +61,10 @@ enum Sending {
     Done(Receipt),
 }
 
-/// The server's refusal in words: its own message when it sent one.
-fn refusal_message(status: u16, body: &str, refused: &str) -> String {
-    serde_json::from_str::<crate::error::AppError>(body).map(|e| e.to_string()).unwrap_or_else(|_| {
+/// The server's refusal in words (in Hindi if `hindi` and it has them): its own message
+/// when it sent one.
+fn refusal_message(status: u16, body: &str, refused: &str, hindi: bool) -> String {
+    serde_json::from_str::<crate::error::AppError>(body).map(|e| e.text(hindi)).unwrap_or_else(|_| {
         if status == 0 {
             refused.to_string()
         } else {
@@ -76,6 +77,7 @@ fn refusal_message(status: u16, body: &str, refused: &str) -> String {
 fn GigView(gig: ReservedGig) -> impl IntoView {
     let lang = use_lang();
     let i18n = use_i18n();
+    let hindi = crate::ui::reads_hindi();
     let (job_id, reservation_id) = (gig.job_id, gig.reservation_id);
     let answers = RwSignal::new(Answers::new());
     let show_all_errors = RwSignal::new(false);
@@ -114,7 +116,12 @@ fn GigView(gig: ReservedGig) -> impl IntoView {
                 OutboxNews::Refused(status, body)
                     if !matches!(now, Sending::Done(_) | Sending::Uploading(_)) =>
                 {
-                    sending.set(Sending::Failed(refusal_message(status, &body, t_string!(i18n, gig.refused))))
+                    sending.set(Sending::Failed(refusal_message(
+                        status,
+                        &body,
+                        t_string!(i18n, gig.refused),
+                        hindi.get_untracked(),
+                    )))
                 }
                 _ => {}
             }
@@ -257,13 +264,21 @@ fn GigView(gig: ReservedGig) -> impl IntoView {
                     (0, _) if queued => sending.set(Sending::Queued),
                     (0, _) => sending.set(Sending::Failed(no_network)),
                     // Worth trying again later: the outbox keeps it for the next chance.
-                    (401 | 408 | 429 | 500.., _) => {
-                        sending.set(Sending::Failed(refusal_message(status, &body, &refused)))
-                    }
+                    (401 | 408 | 429 | 500.., _) => sending.set(Sending::Failed(refusal_message(
+                        status,
+                        &body,
+                        &refused,
+                        hindi.get_untracked(),
+                    ))),
                     // The server's final word on this body: the gigger changes the answers.
                     _ => {
                         leptos::task::spawn_local(async move { outbox::settle(&slot, &key).await });
-                        sending.set(Sending::Failed(refusal_message(status, &body, &refused)));
+                        sending.set(Sending::Failed(refusal_message(
+                            status,
+                            &body,
+                            &refused,
+                            hindi.get_untracked(),
+                        )));
                     }
                 },
             );

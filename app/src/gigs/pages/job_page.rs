@@ -4,6 +4,7 @@
 
 use super::india_time;
 use super::{error_or_onboarding, use_lang, GiggerTabs};
+use crate::forms::Lang;
 use crate::gigs::api::{load_gig_job, ReserveGig};
 use crate::gigs::{format_distance, GigJob, TrainingNeed};
 use crate::i18n::*;
@@ -68,7 +69,10 @@ fn JobView(job: GigJob) -> impl IntoView {
             }
             .into_any()
         }
-        (None, _, Some(reason)) => view! { <p class="notice">{reason.clone()}</p> }.into_any(),
+        (None, _, Some(reason)) => {
+            let reason = reason.clone();
+            view! { <p class="notice">{move || reason.in_hindi_if(lang.get() == Lang::Hi).to_string()}</p> }.into_any()
+        }
         (None, _, None) => view! {
             <FormAlert message=errors.general()/>
             <ActionForm action=reserve>

@@ -46,12 +46,13 @@ fn TrainingView(training: TrainingToTake, job_id: Option<i64>) -> impl IntoView 
         take_quiz(training_id, answers_json)
     });
     let problem = RwSignal::new(None::<String>);
+    let hindi = crate::ui::reads_hindi();
     Effect::new(move |_| match attempt.value().get() {
         Some(Ok(outcome)) => {
             problem.set(None);
             result.set(Some(outcome));
         }
-        Some(Err(error)) => problem.set(Some(error.to_string())),
+        Some(Err(error)) => problem.set(Some(error.text(hindi.get_untracked()))),
         None => {}
     });
     let can_attempt = match &training.need {

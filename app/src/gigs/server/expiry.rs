@@ -6,6 +6,10 @@
 //! The same stage folds the free-gig counts left waiting by changes whose job row was
 //! busy (migration 0014) every second, so the feed's "gigs left" lags by about that much
 //! at most while a job is being reserved from many phones at once.
+//!
+//! And, every second too, it tops up the stock of blank gigs of live open jobs (units
+//! mode "open", migration 0016), so such a job never runs dry while its target is not
+//! reached.
 
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
@@ -18,6 +22,23 @@ pub const FOLD_EVERY: Duration = Duration::from_secs(1);
 /// many changes are still waiting (their job's row was busy; the next round gets them).
 pub async fn fold_pending_summaries(pool: &PgPool) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar("select fold_unit_gigs_pending()").fetch_one(pool).await
+}
+
+/// Free blank gigs an open job keeps ready: enough for a crowd pressing "Get a gig" in the
+/// second between two top-ups, small enough that a job's units are mostly real work done.
+pub const OPEN_JOB_STOCK: i32 = 200;
+
+/// Tops up the free blank gigs of every live open job below `OPEN_JOB_STOCK` (or of
+/// `only_job`), never past its target; returns how many gigs were made.
+pub async fn top_up_open_jobs(
+    conn: &mut sqlx::PgConnection,
+    only_job: Option<i64>,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("select top_up_open_units($1, $2)")
+        .bind(only_job)
+        .bind(OPEN_JOB_STOCK)
+        .fetch_one(conn)
+        .await
 }
 
 /// Ends up to `batch` active reservations whose deadline has passed and frees their

@@ -12,7 +12,7 @@
 //! Jobs whose units are all farther than `radius_m` are in neither section: the gig is
 //! somewhere the gigger is not.
 
-use super::eligibility::{all_conditions, bind_me, ME_CTE};
+use super::eligibility::{all_conditions, bind_me, GIGS_LEFT_SHOWN, ME_CTE};
 use super::{Me, METRES_PER_DEGREE};
 use crate::forms::Text;
 use crate::gigs::{FeedCard, FeedCursor, FeedPage};
@@ -58,10 +58,13 @@ impl CardRow {
     }
 }
 
-const CARD_COLUMNS: &str =
-    "j.id, j.title, j.title_hi, j.category, j.pay_paise, j.gigs_left, j.expected_minutes,
-    (j.training_id is not null and not exists (select 1 from certifications ce
-        where ce.user_id = me.id and ce.training_id = j.training_id)) as needs_training";
+fn card_columns() -> String {
+    format!(
+        "j.id, j.title, j.title_hi, j.category, j.pay_paise, {GIGS_LEFT_SHOWN} as gigs_left, j.expected_minutes,
+         (j.training_id is not null and not exists (select 1 from certifications ce
+             where ce.user_id = me.id and ce.training_id = j.training_id)) as needs_training"
+    )
+}
 
 pub async fn page(
     pool: &PgPool,
@@ -221,13 +224,14 @@ async fn check_batch(
     };
     let sql = format!(
         "{ME_CTE}
-         select {CARD_COLUMNS}, c.d as distance_deg
+         select {columns}, c.d as distance_deg
          from unnest($8::bigint[], $9::float8[]) as c(job_id, d)
          join jobs j on j.id = c.job_id, me
          where {conditions}
            and (j.geography->>'kind' is distinct from 'near_units'
                 or c.d * {METRES_PER_DEGREE} <= (j.geography->>'max_distance_m')::float8 + {CELL_SLACK_M})
            {listed_before}",
+        columns = card_columns(),
         conditions = all_conditions(),
     );
     let rows = bind_me(sqlx::query_as::<_, CardRow>(&sql), me, now)
@@ -255,7 +259,7 @@ async fn by_pay(
     let (after_pay, after_id) = after.unwrap_or((i64::MAX, 0));
     let sql = format!(
         "{ME_CTE}
-         select {CARD_COLUMNS}, null::float8 as distance_deg
+         select {columns}, null::float8 as distance_deg
          from jobs j, me
          where j.status = 'live' and j.archived_at is null and {conditions}
            and (case when $8 then not exists (select 1 from job_unit_cells c where c.job_id = j.id and c.gigs_left > 0)
@@ -263,6 +267,7 @@ async fn by_pay(
            and j.pay_paise <= $9 and (j.pay_paise < $9 or j.id > $10)
          order by j.pay_paise desc, j.id
          limit $11",
+        columns = card_columns(),
         conditions = all_conditions(),
     );
     bind_me(sqlx::query_as::<_, CardRow>(&sql), me, now)

@@ -73,22 +73,23 @@ pub async fn reserve(
     // One statement reads everything the decision needs (it was six round trips; the
     // end-to-end benchmark could not tell the difference, bench/README.md).
     let Some(gate) = gate(&mut tx, me, job_id, now).await? else {
-        return Err(AppError::Conflict(CONDITIONS[0].2.into()));
+        return Err(AppError::Conflict(CONDITIONS[0].message()));
     };
     if let Some((reservation_id, deadline)) = gate.active {
         return Ok(ReservationSummary { job_id, reservation_id, deadline });
     }
     if let Some(blocker) = first_failed(&gate.passed, true) {
-        return Err(AppError::Conflict(blocker.to_string()));
+        return Err(AppError::Conflict(blocker.message()));
     }
     if !gate.training_ok {
-        return Err(AppError::Conflict("Pass this job's training first.".into()));
+        return Err(AppError::conflict("Pass this job's training first.", "पहले इस काम की ट्रेनिंग पास करें।"));
     }
     let held = gate.held;
     if held >= limits.max_active_reservations {
-        return Err(AppError::Conflict(format!(
-            "You already hold {held} gigs. Submit or release one to get another."
-        )));
+        return Err(AppError::conflict(
+            format!("You already hold {held} gigs. Submit or release one to get another."),
+            format!("आपके पास पहले से {held} गिग हैं। नया गिग लेने के लिए किसी एक को जमा करें या छोड़ें।"),
+        ));
     }
     let (minutes, max_distance_m) = (gate.reservation_minutes, gate.max_distance_m);
 
@@ -100,20 +101,27 @@ pub async fn reserve(
         Some((unit_id, distance_deg)) => {
             if let Some(max) = max_distance_m {
                 if distance_deg * METRES_PER_DEGREE > max {
-                    return Err(AppError::Conflict(
-                        "No gig of this job is close enough to you right now.".into(),
+                    return Err(AppError::conflict(
+                        "No gig of this job is close enough to you right now.",
+                        "इस काम का कोई गिग अभी आपके पास नहीं है।",
                     ));
                 }
             }
             Some(unit_id)
         }
         None if max_distance_m.is_some() && me.location().is_none() => {
-            return Err(AppError::Conflict("This job needs your location. Add it in your profile.".into()))
+            return Err(AppError::conflict(
+                "This job needs your location. Add it in your profile.",
+                "इस काम के लिए आपका स्थान चाहिए। इसे अपनी प्रोफ़ाइल में जोड़ें।",
+            ))
         }
         None => oldest_free_unit(&mut tx, me.id, job_id).await?,
     };
     let Some(unit_id) = unit_id else {
-        return Err(AppError::Conflict("Every gig of this job is taken right now. Try again later.".into()));
+        return Err(AppError::conflict(
+            "Every gig of this job is taken right now. Try again later.",
+            "इस काम के सभी गिग अभी लिए जा चुके हैं। थोड़ी देर बाद फिर कोशिश करें।",
+        ));
     };
 
     sqlx::query("update units set slots_left = slots_left - 1 where job_id = $1 and id = $2")
@@ -282,7 +290,10 @@ pub async fn release(
     .fetch_optional(&mut *tx)
     .await?;
     let Some(unit_id) = unit else {
-        return Err(AppError::Conflict("This gig is no longer yours to release.".into()));
+        return Err(AppError::conflict(
+            "This gig is no longer yours to release.",
+            "यह गिग अब आपके पास नहीं है, इसलिए इसे छोड़ा नहीं जा सकता।",
+        ));
     };
     sqlx::query("update units set slots_left = slots_left + 1 where job_id = $1 and id = $2")
         .bind(job_id)

@@ -17,7 +17,7 @@
 
 use crate::accounts::server::auth;
 use crate::accounts::Role;
-use crate::error::{server::internal, AppError};
+use crate::error::{server::internal, AppError, Message};
 use crate::forms::{Answer, Answers, FormSchema, Lang};
 use crate::gigs::Receipt;
 use crate::money::Paise;
@@ -64,7 +64,10 @@ fn parse_key(text: &str) -> Result<String, AppError> {
     if shape_ok {
         Ok(text.to_ascii_lowercase())
     } else {
-        Err(AppError::invalid("idempotency_key", "The submission has no valid idempotency key."))
+        Err(AppError::invalid(
+            "idempotency_key",
+            Message::both("The submission has no valid idempotency key.", "इस सबमिशन में सही पहचान कुंजी नहीं है।"),
+        ))
     }
 }
 
@@ -103,7 +106,13 @@ pub struct Uploads {
 /// The envelope and the photo parts by id, each at most 10 MB (refused as it streams).
 async fn read_parts(mut multipart: Multipart) -> Result<(Envelope, Uploads), AppError> {
     let bad_body = |e: axum::extract::multipart::MultipartError| {
-        AppError::invalid("submission", format!("The upload was cut off or malformed ({}).", e.body_text()))
+        AppError::invalid(
+            "submission",
+            Message::both(
+                format!("The upload was cut off or malformed ({}).", e.body_text()),
+                format!("अपलोड बीच में कट गया या खराब था ({})।", e.body_text()),
+            ),
+        )
     };
     let mut envelope = None;
     let mut photos = BTreeMap::new();
@@ -113,33 +122,62 @@ async fn read_parts(mut multipart: Multipart) -> Result<(Envelope, Uploads), App
         let mut bytes = Vec::new();
         while let Some(chunk) = field.chunk().await.map_err(bad_body)? {
             if bytes.len() + chunk.len() > MAX_PHOTO_BYTES {
+                let mb = MAX_PHOTO_BYTES / (1024 * 1024);
                 return Err(AppError::invalid(
                     "photo",
-                    format!("A photo is larger than {} MB.", MAX_PHOTO_BYTES / (1024 * 1024)),
+                    Message::both(
+                        format!("A photo is larger than {mb} MB."),
+                        format!("एक फ़ोटो {mb} MB से बड़ी है।"),
+                    ),
                 ));
             }
             bytes.extend_from_slice(&chunk);
         }
         if name == "submission" {
             let parsed: Envelope = serde_json::from_slice(&bytes).map_err(|e| {
-                AppError::invalid("submission", format!("The answers could not be read: {e}"))
+                AppError::invalid(
+                    "submission",
+                    Message::both(
+                        format!("The answers could not be read: {e}"),
+                        format!("जवाब पढ़े नहीं जा सके: {e}"),
+                    ),
+                )
             })?;
             envelope = Some(parsed);
         } else if let Some(id) = name.strip_suffix(".exif").filter(|id| photo_id_ok(id)) {
             if bytes.len() > MAX_EXIF_HEAD_BYTES || original_heads.len() >= MAX_PHOTOS {
-                return Err(AppError::invalid("photo", "The upload has an unexpected part."));
+                return Err(AppError::invalid("photo", unexpected_part()));
             }
             original_heads.insert(id.to_string(), bytes);
         } else if photo_id_ok(&name) && photos.len() < MAX_PHOTOS {
             if photos.insert(name, bytes).is_some() {
-                return Err(AppError::invalid("photo", "The same photo was sent twice."));
+                return Err(AppError::invalid(
+                    "photo",
+                    Message::both("The same photo was sent twice.", "एक ही फ़ोटो दो बार भेजी गई।"),
+                ));
             }
         } else {
-            return Err(AppError::invalid("submission", "The upload has an unexpected part."));
+            return Err(AppError::invalid("submission", unexpected_part()));
         }
     }
-    let envelope = envelope.ok_or_else(|| AppError::invalid("submission", "The upload has no answers."))?;
+    let envelope = envelope.ok_or_else(|| {
+        AppError::invalid(
+            "submission",
+            Message::both("The upload has no answers.", "अपलोड में कोई जवाब नहीं है।"),
+        )
+    })?;
     Ok((envelope, Uploads { photos, original_heads }))
+}
+
+fn unexpected_part() -> Message {
+    Message::both("The upload has an unexpected part.", "अपलोड में कुछ ऐसा है जिसकी उम्मीद नहीं थी।")
+}
+
+fn photos_not_used() -> Message {
+    Message::both(
+        "The upload has photos the answers do not use.",
+        "अपलोड में ऐसी फ़ोटो हैं जो किसी जवाब में इस्तेमाल नहीं हुईं।",
+    )
 }
 
 /// What tells a retry from a different submission: the answers, the device times and
@@ -211,9 +249,13 @@ async fn earlier(
     .await?;
     match row {
         None => Ok(None),
-        Some((_, _, _, _, _, stored)) if stored != digest => {
-            Err(AppError::invalid("idempotency_key", "This key was already used for a different submission."))
-        }
+        Some((_, _, _, _, _, stored)) if stored != digest => Err(AppError::invalid(
+            "idempotency_key",
+            Message::both(
+                "This key was already used for a different submission.",
+                "यह कुंजी किसी दूसरे सबमिशन के लिए इस्तेमाल हो चुकी है।",
+            ),
+        )),
         Some((job_id, submission_id, received_at, pay, late, _)) => {
             Ok(Some(Receipt { job_id, submission_id, received_at, pay: Paise(pay), late }))
         }
@@ -228,13 +270,17 @@ fn still_open(
     grace: chrono::Duration,
 ) -> Result<bool, AppError> {
     match status {
-        "submitted" => Err(AppError::Conflict("This gig was submitted already.".into())),
-        "released" => {
-            Err(AppError::Conflict("You released this gig, so it can no longer be submitted.".into()))
+        "submitted" => {
+            Err(AppError::conflict("This gig was submitted already.", "यह गिग पहले ही जमा हो चुका है।"))
         }
-        _ if now > deadline + grace => {
-            Err(AppError::Conflict("The time for this gig ran out and it went back to the pool.".into()))
-        }
+        "released" => Err(AppError::conflict(
+            "You released this gig, so it can no longer be submitted.",
+            "आपने यह गिग छोड़ दिया था, इसलिए अब इसे जमा नहीं किया जा सकता।",
+        )),
+        _ if now > deadline + grace => Err(AppError::conflict(
+            "The time for this gig ran out and it went back to the pool.",
+            "इस गिग का समय खत्म हो गया और यह वापस चला गया।",
+        )),
         _ => Ok(now > deadline),
     }
 }
@@ -252,7 +298,6 @@ pub async fn submit(
     let Uploads { photos, original_heads } = uploads;
     let now = state.clock.now();
     let grace = state.gig_limits.submit_grace;
-    let lang = envelope.lang.unwrap_or_default();
 
     // Cheap checks first, before any photo is decoded.
     // (The reservation is read before the key so that a duplicate committing in between
@@ -268,11 +313,11 @@ pub async fn submit(
         .map_err(|e| internal("stored form version does not parse", e))?;
     let answers = form.validate(&envelope.answers).map_err(|errors| {
         let first = &errors[0];
-        AppError::invalid(&first.field, first.message(lang))
+        AppError::invalid(&first.field, Message::both(first.message(Lang::En), first.message(Lang::Hi)))
     })?;
     let placed = place_photos(&answers, &photos)?;
     if original_heads.keys().any(|id| !photos.contains_key(id)) {
-        return Err(AppError::invalid("photo", "The upload has photos the answers do not use."));
+        return Err(AppError::invalid("photo", photos_not_used()));
     }
     let mut checked: Vec<(String, usize, CheckedPhoto)> = Vec::with_capacity(placed.len());
     for (field, position, id) in placed {
@@ -288,7 +333,7 @@ pub async fn submit(
         })
         .await
         .map_err(|e| internal("photo check panicked", e))?
-        .map_err(|e| AppError::invalid(&field, e.message()))?;
+        .map_err(|e| AppError::invalid(&field, e.told()))?;
         checked.push((field, position, photo));
     }
     let mut storage_keys = Vec::with_capacity(checked.len());
@@ -394,7 +439,10 @@ fn place_photos(
                 if !photos.contains_key(id) {
                     return Err(AppError::invalid(
                         field,
-                        "A photo is missing from the upload; please send again.",
+                        Message::both(
+                            "A photo is missing from the upload; please send again.",
+                            "अपलोड में एक फ़ोटो नहीं है; कृपया फिर से भेजें।",
+                        ),
                     ));
                 }
                 placed.push((field.clone(), position, id.clone()));
@@ -402,7 +450,7 @@ fn place_photos(
         }
     }
     if placed.len() != photos.len() {
-        return Err(AppError::invalid("photo", "The upload has photos the answers do not use."));
+        return Err(AppError::invalid("photo", photos_not_used()));
     }
     Ok(placed)
 }

@@ -2,7 +2,7 @@
 //! server scores every attempt and enforces the attempt count and the cooldown; the
 //! right answers never leave it.
 
-use crate::error::AppError;
+use crate::error::{AppError, Message};
 use crate::gigs::{QuizQuestion, QuizResult, TrainingNeed, TrainingToTake};
 use crate::training::server as trainings;
 use crate::training::Training;
@@ -155,17 +155,25 @@ pub async fn attempt(
     let training = require_offered(pool, training_id).await?;
     let questions = &training.content.questions;
     if answers.len() != questions.len() {
-        return Err(AppError::invalid("answers", "Answer every question."));
+        return Err(AppError::invalid(
+            "answers",
+            Message::both("Answer every question.", "हर सवाल का जवाब दें।"),
+        ));
     }
     for (n, (given, question)) in answers.iter().zip(questions).enumerate() {
         if given.is_empty() {
-            return Err(AppError::invalid("answers", format!("Question {}: choose an answer.", n + 1)));
+            let message = Message::both(
+                format!("Question {}: choose an answer.", n + 1),
+                format!("सवाल {}: एक जवाब चुनें।", n + 1),
+            );
+            return Err(AppError::invalid("answers", message));
         }
         if given.iter().any(|&i| i >= question.options.len()) || (!question.multiple && given.len() > 1) {
-            return Err(AppError::invalid(
-                "answers",
+            let message = Message::both(
                 format!("Question {}: that answer is not one of the choices.", n + 1),
-            ));
+                format!("सवाल {}: यह जवाब दिए गए विकल्पों में से नहीं है।", n + 1),
+            );
+            return Err(AppError::invalid("answers", message));
         }
     }
     let mut tx = pool.begin().await?;
@@ -177,16 +185,23 @@ pub async fn attempt(
     let before = attempts(&mut tx, gigger_id, training_id).await?;
     match need(&training, &before, now) {
         TrainingNeed::Certified => {
-            return Err(AppError::Conflict("You have passed this training already.".into()))
+            return Err(AppError::conflict(
+                "You have passed this training already.",
+                "आप यह ट्रेनिंग पहले ही पास कर चुके हैं।",
+            ))
         }
         TrainingNeed::Exhausted { .. } => {
-            return Err(AppError::Conflict("You have used every attempt at this quiz.".into()))
+            return Err(AppError::conflict(
+                "You have used every attempt at this quiz.",
+                "आप इस क्विज़ के सभी मौके इस्तेमाल कर चुके हैं।",
+            ))
         }
         TrainingNeed::Required { retry_after: Some(at), .. } if at > now => {
-            return Err(AppError::Conflict(format!(
-                "You can try again after {} (India time).",
-                (at + chrono::Duration::minutes(330)).format("%H:%M on %d %b")
-            )))
+            let india = at + chrono::Duration::minutes(330);
+            return Err(AppError::conflict(
+                format!("You can try again after {} (India time).", india.format("%H:%M on %d %b")),
+                format!("आप {} (भारतीय समय) के बाद फिर कोशिश कर सकते हैं।", india.format("%d/%m, %H:%M")),
+            ));
         }
         _ => {}
     }

@@ -61,7 +61,13 @@ pub async fn checklist(
             format!("{base}/settings#geography_kind"),
         );
     }
-    if matches!(settings.geography, Geography::NearUnits { .. }) && located < units {
+    let near_units = matches!(settings.geography, Geography::NearUnits { .. });
+    if near_units && settings.units_mode == UnitsMode::Open {
+        problem(
+            "The geography is a distance from each unit, but an open job's gigs have no places: choose a unit list or another geography.",
+            format!("{base}/settings#geography_kind"),
+        );
+    } else if near_units && located < units {
         problem(
             "The geography is a distance from each unit, but some units have no latitude and longitude.",
             format!("{base}/units"),
@@ -83,11 +89,9 @@ pub fn next_status(status: JobStatus, archived: bool, action: JobAction) -> Resu
         (Live | Paused, Close) => Ok(Closed),
         (Draft | Closed, Archive) => Ok(status),
         (_, Restore) if archived => Ok(status),
-        _ => Err(AppError::Conflict(format!(
-            "A {} job cannot be {}.",
-            status.label().to_lowercase(),
-            action.past_tense()
-        ))),
+        _ => Err(AppError::Conflict(
+            format!("A {} job cannot be {}.", status.label().to_lowercase(), action.past_tense()).into(),
+        )),
     }
 }
 
@@ -108,10 +112,10 @@ pub async fn apply(
     if action == JobAction::Publish {
         let items = checklist(conn, &job, today).await?;
         if !items.is_empty() {
-            return Err(AppError::Conflict(format!(
-                "The job cannot go live until its checklist is empty ({} to fix).",
-                items.len()
-            )));
+            return Err(AppError::Conflict(
+                format!("The job cannot go live until its checklist is empty ({} to fix).", items.len())
+                    .into(),
+            ));
         }
     }
     let version: i32 = sqlx::query_scalar(
@@ -125,6 +129,10 @@ pub async fn apply(
     .bind(action.code())
     .fetch_one(&mut *conn)
     .await?;
+    if status == JobStatus::Live && job.settings.units_mode == UnitsMode::Open {
+        // Its first blank gigs, in the same transaction: live means gigs can be had now.
+        crate::gigs::server::expiry::top_up_open_jobs(conn, Some(job_id)).await?;
+    }
     changes::record(
         conn,
         job_id,

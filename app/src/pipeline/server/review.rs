@@ -42,10 +42,9 @@ pub async fn decide(
     match row {
         None => return Err(AppError::NotFound),
         Some((status, _)) if status != "in_review" => {
-            return Err(AppError::Conflict(format!(
-                "This gig is {}, not waiting for review.",
-                status.replace('_', " ")
-            )))
+            return Err(AppError::Conflict(
+                format!("This gig is {}, not waiting for review.", status.replace('_', " ")).into(),
+            ))
         }
         Some((_, claimant)) if held_by_reviewer && claimant != Some(reviewer_id) => {
             return Err(AppError::Conflict("Another reviewer has this gig now.".into()))

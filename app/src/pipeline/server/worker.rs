@@ -120,14 +120,23 @@ pub async fn process(state: &AppState, stage: Stage, task: &Task, worker: &str) 
     }
 }
 
-/// Expiry: every second, fold the waiting free-gig counts; every 20 s, end overdue
-/// reservations in batches until none are left.
+/// Expiry: every second, fold the waiting free-gig counts and top up open jobs' blank
+/// gigs; every 20 s, end overdue reservations in batches until none are left.
 async fn run_periodic(state: AppState, mut shutdown: watch::Receiver<bool>) {
-    use crate::gigs::server::expiry::{expire_due, fold_pending_summaries, FOLD_EVERY, SWEEP_EVERY};
+    use crate::gigs::server::expiry::{
+        expire_due, fold_pending_summaries, top_up_open_jobs, FOLD_EVERY, SWEEP_EVERY,
+    };
     let mut last_sweep: Option<std::time::Instant> = None;
     while !*shutdown.borrow() {
         if let Err(err) = fold_pending_summaries(&state.pool).await {
             tracing::warn!(error = %err, "folding free-gig counts failed; retrying next round");
+        }
+        let topped_up = match state.pool.acquire().await {
+            Ok(mut conn) => top_up_open_jobs(&mut conn, None).await,
+            Err(err) => Err(err),
+        };
+        if let Err(err) = topped_up {
+            tracing::warn!(error = %err, "topping up open jobs failed; retrying next round");
         }
         if last_sweep.is_none_or(|at| at.elapsed() >= SWEEP_EVERY) {
             last_sweep = Some(std::time::Instant::now());
