@@ -14,6 +14,7 @@ use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
 use std::net::SocketAddr;
 use tower_http::compression::CompressionLayer;
+use tower_http::services::ServeDir;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tower_http::LatencyUnit;
 use tower_sessions::cookie::{Key, SameSite};
@@ -60,6 +61,9 @@ pub fn build(state: AppState, settings: HttpSettings) -> Router {
             get(app::review::server::photo_handler),
         )
         .route("/api/{*fn_name}", get(server_fn).post(server_fn))
+        // The WASM, JS and CSS, from the copies compressed once at their best
+        // (precompress.rs) when the browser takes that encoding and they exist yet.
+        .nest_service("/pkg", ServeDir::new(pkg_dir(&state)).precompressed_br().precompressed_gzip())
         .leptos_routes_with_context(&state, routes, move || provide_context(context_state.clone()), {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
@@ -77,6 +81,12 @@ pub fn build(state: AppState, settings: HttpSettings) -> Router {
             DefaultOnResponse::new().level(tracing::Level::INFO).latency_unit(LatencyUnit::Millis),
         ))
         .with_state(state)
+}
+
+/// Where cargo-leptos put the WASM, JS and CSS.
+pub fn pkg_dir(state: &AppState) -> std::path::PathBuf {
+    let options = &state.leptos_options;
+    std::path::Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref())
 }
 
 /// One span per request with the method and path only: query strings can carry phone

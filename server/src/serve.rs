@@ -31,6 +31,7 @@ pub async fn run(database_url: Option<&str>, args: ServeArgs) -> Result<(), Star
         trust_forwarded_for: args.trust_forwarded_for,
     };
     let app = router::build(app_state.clone(), settings);
+    crate::precompress::spawn(router::pkg_dir(&app_state));
 
     let addr = format!("{}:{}", args.host, args.port);
     let listener = TcpListener::bind(&addr).await.map_err(|e| match e.kind() {
