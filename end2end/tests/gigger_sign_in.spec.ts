@@ -84,5 +84,40 @@ test.describe('without JavaScript', () => {
     // Paging and the job page are links and render on the server.
     await page.getByText('Verify kirana shops in Bengaluru').click();
     await expect(page.getByRole('link', { name: 'Start training' })).toBeVisible();
+    // The quiz is a plain form too: a refusal comes back to the page, then the score.
+    await page.getByRole('link', { name: 'Start training' }).click();
+    await page.getByRole('radio', { name: 'Across the road, whole board visible' }).check();
+    await page.getByRole('radio', { name: 'Leave it empty' }).check();
+    await page.getByRole('button', { name: 'Submit answers' }).click();
+    await expect(page.locator('.form-alert')).toContainText('Answer every question.');
+    await expect(page.locator('.quiz-result')).toHaveCount(0);
+    await page.getByRole('radio', { name: 'Across the road, whole board visible' }).check();
+    await page.getByRole('radio', { name: 'Leave it empty' }).check();
+    await page.getByRole('radio', { name: "At the shop's door" }).check();
+    await page.getByRole('button', { name: 'Submit answers' }).click();
+    await expect(page).toHaveURL(/\/gigs\/training\/\d+\?job=\d+&tried=1$/);
+    await expect(page.locator('.quiz-result')).toContainText('Score: 100%');
+    await page.getByRole('link', { name: 'Back to the job' }).click();
+    await expect(page.getByText('Training passed')).toBeVisible();
   });
 });
+
+for (const javaScriptEnabled of [true, false]) {
+  test.describe(javaScriptEnabled ? 'in Hindi' : 'in Hindi, without JavaScript', () => {
+    test.use({ javaScriptEnabled });
+
+    test("the server's refusals are in Hindi too", async ({ page, baseURL }) => {
+      await page.context().addCookies([{ name: 'i18n_pref_locale', value: 'hi', url: baseURL! }]);
+      const phone = freshPhone();
+      await page.goto('/signin');
+      if (javaScriptEnabled) await hydrated(page);
+      await page.locator('#phone').fill(phone.typed);
+      await page.locator('button[type="submit"]').click();
+      await expect(page).toHaveURL(/\/signin\/code\?phone=/);
+      const right = await latestCode(phone.e164);
+      await page.locator('#code').fill(right === '000000' ? '111111' : '000000');
+      await page.locator('form:has(#code) button[type="submit"]').click();
+      await expect(page.locator('#code-error')).toContainText('यह कोड सही नहीं है। 4 कोशिश बाकी।');
+    });
+  });
+}

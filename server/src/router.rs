@@ -55,6 +55,8 @@ pub fn build(state: AppState, settings: HttpSettings) -> Router {
             post(app::gigs::server::submit::handler)
                 .layer(axum::extract::DefaultBodyLimit::max(app::gigs::server::submit::MAX_SUBMISSION_BYTES)),
         )
+        // The training quiz posted as a plain form (before or without the WASM).
+        .route("/api/gigs/training/{training_id}/quiz", post(app::gigs::server::quiz_form::handler))
         .route("/api/admin/payouts/{batch_id}/bank.csv", get(app::payouts::server::bank_file_handler))
         .route(
             "/api/review/photos/{job_id}/{submission_id}/{field}/{position}",

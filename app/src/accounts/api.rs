@@ -27,7 +27,7 @@ pub async fn current_user() -> Result<Option<SignedInUser>, AppError> {
 pub async fn request_otp(phone: String) -> Result<(), AppError> {
     respond(async move {
         let state = AppState::from_context()?;
-        let phone = Phone::parse(&phone).map_err(|e| AppError::invalid("phone", e.to_string()))?;
+        let phone = Phone::parse(&phone).map_err(|e| AppError::invalid("phone", e.told()))?;
         otp::issue(&state, &phone, &auth::client_ip()).await?;
         leptos_axum::redirect(&format!("/signin/code?phone={}", phone.as_str().replace('+', "%2B")));
         Ok(())
@@ -40,7 +40,7 @@ pub async fn request_otp(phone: String) -> Result<(), AppError> {
 pub async fn verify_otp(phone: String, code: String) -> Result<(), AppError> {
     respond(async move {
         let state = AppState::from_context()?;
-        let phone = Phone::parse(&phone).map_err(|e| AppError::invalid("phone", e.to_string()))?;
+        let phone = Phone::parse(&phone).map_err(|e| AppError::invalid("phone", e.told()))?;
         let code = OtpCode::parse(&code).map_err(|m| AppError::invalid("code", m))?;
         let user_id = otp::verify(&state, &phone, &code).await?;
         auth::start_session(&state, user_id).await?;

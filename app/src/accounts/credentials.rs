@@ -10,13 +10,15 @@ pub struct OtpCode(String);
 impl OtpCode {
     pub const LENGTH: usize = 6;
 
-    pub fn parse(input: &str) -> Result<OtpCode, &'static str> {
+    /// The code, or what the gigger is told (English and Hindi).
+    pub fn parse(input: &str) -> Result<OtpCode, crate::error::Message> {
+        use crate::error::Message;
         let digits: String = input.chars().filter(|c| !c.is_whitespace()).collect();
         if digits.is_empty() {
-            return Err("Enter the 6-digit code we sent you.");
+            return Err(Message::both("Enter the 6-digit code we sent you.", "हमारा भेजा 6 अंकों का कोड लिखें।"));
         }
         if digits.len() != Self::LENGTH || !digits.chars().all(|c| c.is_ascii_digit()) {
-            return Err("The code is 6 digits.");
+            return Err(Message::both("The code is 6 digits.", "कोड 6 अंकों का है।"));
         }
         Ok(OtpCode(digits))
     }

@@ -19,6 +19,19 @@ pub enum PhoneError {
     BadInternational,
 }
 
+impl PhoneError {
+    /// What the person typing the number is told, in English and Hindi.
+    pub fn told(&self) -> crate::error::Message {
+        let hi = match self {
+            PhoneError::Empty => "अपना मोबाइल नंबर लिखें।",
+            PhoneError::BadCharacters => "फ़ोन नंबर में सिर्फ़ अंक, स्पेस, डैश, ब्रैकेट और शुरू में + हो सकते हैं।",
+            PhoneError::NotIndianMobile => "6, 7, 8 या 9 से शुरू होने वाला 10 अंकों का भारतीय मोबाइल नंबर लिखें।",
+            PhoneError::BadInternational => "अंतरराष्ट्रीय नंबर में + के बाद 8 से 15 अंक होने चाहिए।",
+        };
+        crate::error::Message::both(self.to_string(), hi)
+    }
+}
+
 impl Phone {
     pub fn parse(input: &str) -> Result<Phone, PhoneError> {
         let trimmed = input.trim();

@@ -3,7 +3,7 @@
 use crate::accounts::api::{RequestOtp, VerifyOtp};
 use crate::accounts::{OtpCode, Phone};
 use crate::i18n::*;
-use crate::ui::{FieldError, FormAlert, FormErrors};
+use crate::ui::{reads_hindi, FieldError, FormAlert, FormErrors};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -15,6 +15,7 @@ pub fn PhoneSignIn() -> impl IntoView {
     let errors = FormErrors::new(request.value());
     // Instant feedback in the browser, from the same parser the server uses.
     let (typed_error, set_typed_error) = signal(None::<String>);
+    let hindi = reads_hindi();
     let phone_error = Signal::derive(move || typed_error.get().or_else(|| errors.field("phone").get()));
     view! {
         <Title text="Sign in · Gigforge"/>
@@ -27,7 +28,7 @@ pub fn PhoneSignIn() -> impl IntoView {
                 <input id="phone" name="phone" type="tel" inputmode="tel" autocomplete="tel"
                     placeholder="98765 43210" required aria-describedby="phone-error"
                     on:change=move |ev| set_typed_error.set(
-                        Phone::parse(&event_target_value(&ev)).err().map(|e| e.to_string()))/>
+                        Phone::parse(&event_target_value(&ev)).err().map(|e| e.told().in_hindi_if(hindi.get_untracked()).to_string()))/>
                 <FieldError id="phone-error" message=phone_error/>
                 <button type="submit" class="primary" disabled=move || request.pending().get()>
                     {move || if request.pending().get() { t_string!(i18n, sign_in.sending) } else { t_string!(i18n, sign_in.send_code) }}
@@ -49,6 +50,7 @@ pub fn CodeSignIn() -> impl IntoView {
     let errors = FormErrors::new(verify.value());
     let resend_errors = FormErrors::new(resend.value());
     let (typed_error, set_typed_error) = signal(None::<String>);
+    let hindi = reads_hindi();
     let code_error = Signal::derive(move || typed_error.get().or_else(|| errors.field("code").get()));
     let general = Signal::derive(move || {
         errors
@@ -68,7 +70,8 @@ pub fn CodeSignIn() -> impl IntoView {
                 <label for="code">{t!(i18n, sign_in.code)}</label>
                 <input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code"
                     pattern="[0-9 ]*" maxlength="7" required aria-describedby="code-error"
-                    on:change=move |ev| set_typed_error.set(OtpCode::parse(&event_target_value(&ev)).err().map(str::to_string))/>
+                    on:change=move |ev| set_typed_error.set(
+                        OtpCode::parse(&event_target_value(&ev)).err().map(|m| m.in_hindi_if(hindi.get_untracked()).to_string()))/>
                 <FieldError id="code-error" message=code_error/>
                 <button type="submit" class="primary" disabled=move || verify.pending().get()>{t!(i18n, sign_in.sign_in)}</button>
             </ActionForm>

@@ -1,6 +1,8 @@
 //! Taking a training: read the module, answer the quiz, see the score and which
 //! questions were wrong. The server scores it and enforces attempts and the cooldown.
-//! The quiz needs JavaScript (the reading does not).
+//! With JavaScript the quiz is scored in place; without it, the same form posts to
+//! `/api/gigs/training/{id}/quiz` (gigs/server/quiz_form.rs), which comes back here with
+//! `tried=1` to show the score, or with its refusal left in the session.
 
 use super::india_time;
 use super::{error_or_onboarding, use_lang, GiggerTabs};
@@ -8,6 +10,7 @@ use crate::gigs::api::{load_training, take_quiz};
 use crate::gigs::{QuizResult, TrainingNeed, TrainingToTake};
 use crate::i18n::*;
 use crate::training::ContentBlock;
+use crate::ui::{FormAlert, FormErrors};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -19,6 +22,8 @@ pub fn TrainingPage() -> impl IntoView {
     let training_id =
         move || params.with(|p| p.get("training_id").and_then(|id| id.parse::<i64>().ok()).unwrap_or(0));
     let job_id = move || query.with(|q| q.get("job").and_then(|id| id.parse::<i64>().ok()));
+    // Back from the quiz posted without JavaScript: show that attempt's result.
+    let tried = move || query.with(|q| q.get("tried").is_some());
     let training = Resource::new(training_id, load_training);
     let i18n = use_i18n();
     view! {
@@ -27,34 +32,37 @@ pub fn TrainingPage() -> impl IntoView {
         <Suspense fallback=move || view! { <p class="muted">{t!(i18n, loading)}</p> }>
             {move || training.get().map(|result| match result {
                 Err(error) => error_or_onboarding(error),
-                Ok(training) => view! { <TrainingView training job_id=job_id()/> }.into_any(),
+                Ok(training) => view! { <TrainingView training job_id=job_id() tried=tried()/> }.into_any(),
             })}
         </Suspense>
     }
 }
 
 #[component]
-fn TrainingView(training: TrainingToTake, job_id: Option<i64>) -> impl IntoView {
+fn TrainingView(training: TrainingToTake, job_id: Option<i64>, tried: bool) -> impl IntoView {
     let lang = use_lang();
     let i18n = use_i18n();
     let training_id = training.training_id;
     let question_count = training.questions.len();
     let chosen = RwSignal::new(vec![Vec::<usize>::new(); question_count]);
-    let result = RwSignal::new(training.last_result.clone().filter(|r| r.passed));
+    let result = RwSignal::new(training.last_result.clone().filter(|r| r.passed || tried));
     let attempt = Action::new(move |answers: &Vec<Vec<usize>>| {
         let answers_json = serde_json::to_string(answers).unwrap_or_default();
         take_quiz(training_id, answers_json)
     });
-    let problem = RwSignal::new(None::<String>);
-    let hindi = crate::ui::reads_hindi();
-    Effect::new(move |_| match attempt.value().get() {
-        Some(Ok(outcome)) => {
-            problem.set(None);
+    // A refusal from the action, or left in the session by the form posted without
+    // JavaScript.
+    let errors = FormErrors::new(attempt.value());
+    let problem = Signal::derive(move || errors.general().get().or_else(|| errors.field("answers").get()));
+    Effect::new(move |_| {
+        if let Some(Ok(outcome)) = attempt.value().get() {
             result.set(Some(outcome));
         }
-        Some(Err(error)) => problem.set(Some(error.text(hindi.get_untracked()))),
-        None => {}
     });
+    // Until the WASM runs, the form posts itself, so its button must not wait on the
+    // answers the browser-side code tracks.
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
     let can_attempt = match &training.need {
         TrainingNeed::Required { retry_after, .. } => retry_after.is_none_or(|at| at <= training.server_now),
         _ => false,
@@ -81,10 +89,11 @@ fn TrainingView(training: TrainingToTake, job_id: Option<i64>) -> impl IntoView 
                 <h2>{t!(i18n, training.quiz)}</h2>
                 <p class="muted">{t!(i18n, training.pass_mark, percent = training.pass_mark_percent)}</p>
             })}
-            <form class="quiz" on:submit=move |ev| {
+            <form class="quiz" method="post" action=format!("/api/gigs/training/{training_id}/quiz") on:submit=move |ev| {
                 ev.prevent_default();
                 attempt.dispatch(chosen.get_untracked());
             }>
+                {job_id.map(|id| view! { <input type="hidden" name="job" value=id/> })}
                 {training.questions.into_iter().enumerate().map(|(i, question)| {
                     let prompt = question.prompt.clone();
                     let kind = if question.multiple { "checkbox" } else { "radio" };
@@ -118,12 +127,12 @@ fn TrainingView(training: TrainingToTake, job_id: Option<i64>) -> impl IntoView 
                 {can_attempt.then(|| view! {
                     <button type="submit" class="primary"
                         disabled=move || attempt.pending().get() || result.with(|r| r.as_ref().is_some_and(|r| r.passed))
-                            || chosen.with(|c| c.iter().any(Vec::is_empty))>
+                            || (hydrated.get() && chosen.with(|c| c.iter().any(Vec::is_empty)))>
                         {t!(i18n, training.submit)}
                     </button>
                 })}
             </form>
-            <p class="form-alert" role="alert" hidden=move || problem.get().is_none()>{move || problem.get().unwrap_or_default()}</p>
+            <FormAlert message=problem/>
             {move || result.get().map(|r| view! { <QuizOutcome result=r back=back.clone()/> })}
         </article>
     }

@@ -6,6 +6,7 @@ pub mod expiry;
 pub mod feed;
 pub mod mine;
 pub mod profile;
+pub mod quiz_form;
 pub mod reserve;
 pub mod submit;
 pub mod training;
