@@ -43,6 +43,13 @@ pub enum Command {
         #[arg(long)]
         name: String,
     },
+    /// Load the centres of Indian pincodes from a post-office directory CSV (columns
+    /// pincode, latitude, longitude; optionally district), e.g. India Post's "All India
+    /// Pincode Directory" from data.gov.in. Used for giggers who share no location.
+    ImportPincodes {
+        /// The CSV file.
+        file: PathBuf,
+    },
     /// Load the demo data (users, an organisation, a live job with 50 units).
     Seed {
         /// Do nothing when the database already has users.

@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod config;
 pub mod db;
+pub mod pincodes;
 pub mod precompress;
 pub mod router;
 pub mod seed;

@@ -15,6 +15,7 @@ async fn main() -> ExitCode {
         }
         Some(Command::Migrate) => server::serve::migrate_only(database_url).await,
         Some(Command::Seed { if_empty }) => server::seed::run(database_url, if_empty).await,
+        Some(Command::ImportPincodes { file }) => server::pincodes::run(database_url, &file).await,
         Some(Command::CreateAdmin { email, name }) => {
             server::admin::create_admin(database_url, &email, &name).await
         }

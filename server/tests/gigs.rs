@@ -802,3 +802,92 @@ async fn profiles_are_validated_and_fall_back_to_the_pincode_centre(pool: PgPool
             .unwrap();
     assert_eq!((lat, source.as_deref(), languages), (Some(12.9719), Some("pincode"), vec!["hi".to_string()]));
 }
+
+/// The quiz posted as a plain form (no WASM): only a signed-in gigger's attempt counts; an
+/// incomplete one is refused back to the page and records nothing; a complete one is
+/// scored and shown with `tried=1`.
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn the_quiz_works_as_a_plain_form_post(pool: PgPool) {
+    common::seed_demo(&pool).await;
+    let app = common::spawn(pool.clone()).await;
+    let (training, questions): (i64, i32) = sqlx::query_as(
+        "select id, jsonb_array_length(content->'questions') from trainings order by id limit 1",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert!(questions >= 2, "the demo training has a quiz");
+    let quiz = app.url(&format!("/api/gigs/training/{training}/quiz"));
+    let attempts = || async {
+        sqlx::query_scalar::<_, i64>("select count(*) from training_attempts").fetch_one(&pool).await.unwrap()
+    };
+    let location = |response: &reqwest::Response| {
+        response.headers().get("location").and_then(|l| l.to_str().ok()).unwrap_or_default().to_string()
+    };
+
+    let anonymous = app.client().post(&quiz).form(&[("job", "1"), ("q0", "0")]).send().await.unwrap();
+    assert_eq!((anonymous.status().as_u16(), location(&anonymous)), (303, "/signin".to_string()));
+
+    let client = app.client();
+    app.sign_in_gigger(&client, "9000012345").await;
+    let saved = app
+        .call(
+            &client,
+            "/api/gigs/profile/save",
+            &[("name", "Quiz Taker"), ("city", "Bengaluru"), ("pincode", "560001"), ("speaks_en", "on")],
+        )
+        .await;
+    assert!(saved.status().as_u16() < 400, "{}", saved.status());
+    let incomplete = client.post(&quiz).form(&[("job", "1"), ("q0", "0")]).send().await.unwrap();
+    assert_eq!(
+        (incomplete.status().as_u16(), location(&incomplete)),
+        (303, format!("/gigs/training/{training}?job=1"))
+    );
+    assert_eq!(attempts().await, 0, "a refused attempt records nothing");
+    // The page the gigger lands on shows the refusal once.
+    let left = app.call(&client, "/api/forms/take_error", &[]).await.text().await.unwrap();
+    assert!(left.contains("Answer every question."), "{left}");
+
+    let every: Vec<(String, String)> = (0..questions)
+        .map(|q| (format!("q{q}"), "0".to_string()))
+        .chain([("job".into(), "1".into())])
+        .collect();
+    let scored = client.post(&quiz).form(&every).send().await.unwrap();
+    assert_eq!(
+        (scored.status().as_u16(), location(&scored)),
+        (303, format!("/gigs/training/{training}?job=1&tried=1"))
+    );
+    assert_eq!(attempts().await, 1);
+}
+
+/// `gigforge import-pincodes`: centres are upserted (a second import replaces them), and a
+/// gigger without a device location is then placed at their pincode's centre.
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn imported_pincode_centres_place_giggers_without_a_location(pool: PgPool) {
+    use server::pincodes::{centres_from_csv, save};
+    let first =
+        centres_from_csv("pincode,latitude,longitude,district\n560001,12.90,77.50,BENGALURU\n".as_bytes())
+            .unwrap();
+    assert_eq!(save(&pool, &first).await.unwrap(), 1);
+    let again =
+        "Pincode,Latitude,Longitude\n560001,12.9716,77.5946\n560001,12.9716,77.5946\n411001,18.52,73.85\n";
+    assert_eq!(save(&pool, &centres_from_csv(again.as_bytes()).unwrap()).await.unwrap(), 2);
+    let centre: (f64, f64, String) =
+        sqlx::query_as("select latitude, longitude, place from pincodes where pincode = '560001'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(centre, (12.9716, 77.5946, String::new()), "the second import replaced the first");
+    let me = gigger(&pool, 77, &["en"], None).await;
+    assert_eq!(me.location(), None);
+    let form = app::gigs::ProfileForm {
+        name: "Asha".into(),
+        city: "Bengaluru".into(),
+        pincode: "560001".into(),
+        speaks_en: Some("on".into()),
+        ..Default::default()
+    };
+    profile::save(&pool, me.id, &form.parse().unwrap(), chrono::Utc::now()).await.unwrap();
+    let me = profile::me(&pool, me.id).await.unwrap();
+    assert_eq!(me.location(), Some((12.9716, 77.5946)), "the pincode's centre stands in for the device's");
+}
