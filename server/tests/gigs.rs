@@ -844,9 +844,12 @@ async fn the_quiz_works_as_a_plain_form_post(pool: PgPool) {
         (303, format!("/gigs/training/{training}?job=1"))
     );
     assert_eq!(attempts().await, 0, "a refused attempt records nothing");
-    // The page the gigger lands on shows the refusal once.
-    let left = app.call(&client, "/api/forms/take_error", &[]).await.text().await.unwrap();
-    assert!(left.contains("Answer every question."), "{left}");
+    // The page the gigger lands on (rendered on the server) shows the refusal, once.
+    let page = app.url(&location(&incomplete));
+    let shown = client.get(&page).send().await.unwrap().text().await.unwrap();
+    assert!(shown.contains("Answer every question."), "the refusal is not on the page");
+    let again = client.get(&page).send().await.unwrap().text().await.unwrap();
+    assert!(!again.contains("Answer every question."), "the refusal is shown once");
 
     let every: Vec<(String, String)> = (0..questions)
         .map(|q| (format!("q{q}"), "0".to_string()))

@@ -23,6 +23,17 @@ pub struct FormErrors {
     hindi: Signal<bool>,
 }
 
+/// Reads the error a form posted without JavaScript left in the session, for the
+/// `FormErrors` made anywhere below. Pages whose forms sit inside a `Suspense` (rendered
+/// once the page's data is in) call it at their top: a resource first made inside that
+/// branch is not waited for by the server render, so the error would be taken from the
+/// session and never shown.
+pub fn read_error_left_by_post() {
+    if use_context::<LeftByPost>().is_none() {
+        provide_context(LeftByPost(Resource::new(|| (), |_| take_form_error())));
+    }
+}
+
 impl FormErrors {
     pub fn new<T, S>(value: S) -> Self
     where
@@ -32,14 +43,8 @@ impl FormErrors {
         // Resolved during the server render (pages render with SsrMode::Async) and
         // carried to the browser with the page, so it is read from the session once;
         // one per page, shared by all its forms (the first reader would take it all).
-        let left_by_post = match use_context::<LeftByPost>() {
-            Some(LeftByPost(resource)) => resource,
-            None => {
-                let resource = Resource::new(|| (), |_| take_form_error());
-                provide_context(LeftByPost(resource));
-                resource
-            }
-        };
+        read_error_left_by_post();
+        let LeftByPost(left_by_post) = expect_context::<LeftByPost>();
         let latest = Signal::derive(move || match value.get() {
             Some(Ok(_)) => None,
             Some(Err(err)) => Some(err),

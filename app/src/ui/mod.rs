@@ -6,7 +6,7 @@ mod header;
 mod not_found;
 mod text;
 
-pub use errors::{reads_hindi, ErrorPanel, FieldError, FormAlert, FormErrors};
+pub use errors::{read_error_left_by_post, reads_hindi, ErrorPanel, FieldError, FormAlert, FormErrors};
 pub use header::Header;
 pub use not_found::NotFound;
 pub use text::textarea_html;

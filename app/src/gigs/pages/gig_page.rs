@@ -30,6 +30,7 @@ pub fn GigPage() -> impl IntoView {
         })
     };
     let gig = Resource::new(ids, |(job_id, reservation_id)| load_reserved_gig(job_id, reservation_id));
+    crate::ui::read_error_left_by_post();
     let i18n = use_i18n();
     view! {
         <Title text="Your gig · Gigforge"/>

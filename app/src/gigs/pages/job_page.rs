@@ -18,6 +18,7 @@ pub fn GigJobPage() -> impl IntoView {
     let params = use_params_map();
     let job_id = move || params.with(|p| p.get("job_id").and_then(|id| id.parse::<i64>().ok()).unwrap_or(0));
     let job = Resource::new(job_id, load_gig_job);
+    crate::ui::read_error_left_by_post();
     let i18n = use_i18n();
     view! {
         <Title text="Gig · Gigforge"/>

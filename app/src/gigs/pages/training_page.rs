@@ -25,6 +25,7 @@ pub fn TrainingPage() -> impl IntoView {
     // Back from the quiz posted without JavaScript: show that attempt's result.
     let tried = move || query.with(|q| q.get("tried").is_some());
     let training = Resource::new(training_id, load_training);
+    crate::ui::read_error_left_by_post();
     let i18n = use_i18n();
     view! {
         <Title text="Training · Gigforge"/>
