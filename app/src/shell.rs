@@ -35,7 +35,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <AutoReload options=options.clone()/>
                 // The offline outbox (queued gigs, kept photos): before the WASM, which calls it.
                 <script src="/outbox.js" defer></script>
-                <HydrationScripts options/>
+                // On idle (2 s at most), after the first paint: the page is server-rendered and
+                // its forms post without the WASM, so the WASM need not compete with the
+                // paint (bench/README.md, Lighthouse).
+                <HydrationScripts options defer=true/>
                 <MetaTags/>
                 <script>{REGISTER_SERVICE_WORKER}</script>
             </head>

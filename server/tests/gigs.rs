@@ -557,10 +557,8 @@ async fn daily_caps_and_training_decide_eligibility(pool: PgPool) {
     assert!(page.cards.iter().all(|c| c.job_id != capped));
 }
 
-/// Signs a gigger in over HTTP with a profile and reserves a unit of a job without
-/// training; returns the client, the job and the reservation.
-async fn gigger_with_gig(app: &TestApp, phone: &str) -> (reqwest::Client, i64, i64) {
-    let job = live_job(&app.pool, Job::default(), &[None, None, None]).await;
+/// A client signed in over HTTP as a gigger with a profile (Bengaluru, English).
+async fn onboarded_gigger(app: &TestApp, phone: &str) -> reqwest::Client {
     let client = app.client();
     app.sign_in_gigger(&client, phone).await;
     let saved = app
@@ -571,6 +569,14 @@ async fn gigger_with_gig(app: &TestApp, phone: &str) -> (reqwest::Client, i64, i
         )
         .await;
     assert!(saved.status().is_success() || saved.status().is_redirection(), "{}", saved.status());
+    client
+}
+
+/// Signs a gigger in over HTTP with a profile and reserves a unit of a job without
+/// training; returns the client, the job and the reservation.
+async fn gigger_with_gig(app: &TestApp, phone: &str) -> (reqwest::Client, i64, i64) {
+    let job = live_job(&app.pool, Job::default(), &[None, None, None]).await;
+    let client = onboarded_gigger(app, phone).await;
     let reserved = app.call(&client, "/api/gigs/reserve", &[("job_id", &job.to_string())]).await;
     assert!(reserved.status().as_u16() < 400, "{}", reserved.text().await.unwrap());
     let reservation: i64 = sqlx::query_scalar("select id from reservations where job_id = $1")
@@ -828,16 +834,7 @@ async fn the_quiz_works_as_a_plain_form_post(pool: PgPool) {
     let anonymous = app.client().post(&quiz).form(&[("job", "1"), ("q0", "0")]).send().await.unwrap();
     assert_eq!((anonymous.status().as_u16(), location(&anonymous)), (303, "/signin".to_string()));
 
-    let client = app.client();
-    app.sign_in_gigger(&client, "9000012345").await;
-    let saved = app
-        .call(
-            &client,
-            "/api/gigs/profile/save",
-            &[("name", "Quiz Taker"), ("city", "Bengaluru"), ("pincode", "560001"), ("speaks_en", "on")],
-        )
-        .await;
-    assert!(saved.status().as_u16() < 400, "{}", saved.status());
+    let client = onboarded_gigger(&app, "9000012345").await;
     let incomplete = client.post(&quiz).form(&[("job", "1"), ("q0", "0")]).send().await.unwrap();
     assert_eq!(
         (incomplete.status().as_u16(), location(&incomplete)),
