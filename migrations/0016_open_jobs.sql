@@ -5,7 +5,8 @@
 -- so a live open job keeps a small stock of free blank units instead, topped up when it
 -- runs low: at publish (in the same transaction) and every second by the expiry stage.
 -- Everything downstream (feed, "get a gig" with SKIP LOCKED, expiry, free-gig counts, QC)
--- then treats them exactly like listed units.
+-- then treats them exactly like listed units. Each has one slot whatever the job's
+-- overlap: every reservation of an open job is a gig of its own.
 --
 -- `open_units_made` counts the blank units made so far, so the feed can show the gigs
 -- still to come (target minus made) without counting units. Only the top-up writes it,
@@ -35,8 +36,8 @@ begin
         for no key update of j skip locked
     loop
         wanted := least(stock - job.gigs_left, job.target_approved - job.open_units_made);
-        insert into units (job_id, external_id, title)
-        select job.id, 'open-' || n, 'Gig ' || n
+        insert into units (job_id, external_id, title, slots_left)
+        select job.id, 'open-' || n, 'Gig ' || n, 1
         from generate_series(job.open_units_made + 1, job.open_units_made + wanted) n
         -- A unit a manager added by hand under the same name keeps its place.
         on conflict (job_id, external_id) do nothing;

@@ -273,7 +273,8 @@ async fn an_open_job_makes_its_gigs_as_they_are_taken(pool: PgPool) {
     use app::jobs::JobAction;
     let now = chrono::Utc::now();
     let stock = i64::from(expiry::OPEN_JOB_STOCK);
-    let job = live_job(&pool, Job::default(), &[]).await;
+    // Overlap 2 would hand a listed unit to two giggers; a blank gig goes to one.
+    let job = live_job(&pool, Job { overlap: 2, ..Job::default() }, &[]).await;
     sqlx::query("update jobs set status = 'draft', published_at = null, units_mode = 'open', target_approved = $2 where id = $1")
         .bind(job)
         .bind(stock as i32 + 1)
@@ -325,6 +326,16 @@ async fn an_open_job_makes_its_gigs_as_they_are_taken(pool: PgPool) {
         .await
         .unwrap();
     assert_eq!(held.len(), 2, "each reservation got its own gig");
+    // Raising the overlap later leaves the blank gigs at one slot each.
+    let stored = app::jobs::server::store::load(&mut conn, job, false).await.unwrap();
+    let settings = app::jobs::settings::JobSettings { overlap: 3, ..stored.settings.clone() };
+    app::jobs::server::store::update(&mut conn, &stored, stored.version, &settings).await.unwrap();
+    let most_slots: i16 = sqlx::query_scalar("select max(slots_left) from units where job_id = $1")
+        .bind(job)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(most_slots, 1);
     assert_summaries_match(&pool).await;
 }
 

@@ -218,9 +218,13 @@ pub async fn update(
     let version = version.ok_or_else(stale_edit)?;
     let more_slots = settings.overlap - job.settings.overlap;
     if more_slots != 0 {
-        // Each open unit's free slots follow the overlap (never below zero: holders keep theirs).
+        // Each open unit's free slots follow the overlap (never below zero: holders keep
+        // theirs). An open job's blank gigs (migration 0016) keep one slot each: every
+        // reservation there is a gig of its own.
         sqlx::query(
-            "update units set slots_left = greatest(slots_left + $2, 0) where job_id = $1 and status = 'open'",
+            "update units set slots_left = greatest(slots_left + $2, 0)
+             where job_id = $1 and status = 'open'
+               and not (external_id like 'open-%' and (select units_mode from jobs where id = $1) = 'open')",
         )
         .bind(job.id)
         .bind(more_slots)
