@@ -314,10 +314,10 @@ async fn an_open_job_makes_its_gigs_as_they_are_taken(pool: PgPool) {
 
     // A gig taken is topped up; the target caps the making.
     reserve::reserve(&pool, &a, job, limits(), now).await.unwrap();
-    assert_eq!(expiry::top_up_open_jobs(&mut conn, None).await.unwrap(), 1);
-    assert_eq!(expiry::top_up_open_jobs(&mut conn, None).await.unwrap(), 0, "the stock is full again");
+    assert_eq!(expiry::top_up_open_jobs(&mut *conn, None).await.unwrap(), 1);
+    assert_eq!(expiry::top_up_open_jobs(&mut *conn, None).await.unwrap(), 0, "the stock is full again");
     reserve::reserve(&pool, &b, job, limits(), now).await.unwrap();
-    assert_eq!(expiry::top_up_open_jobs(&mut conn, None).await.unwrap(), 0, "the target is reached");
+    assert_eq!(expiry::top_up_open_jobs(&mut *conn, None).await.unwrap(), 0, "the target is reached");
     assert_eq!(made(pool.clone()).await, (stock + 1, stock + 1));
     assert_eq!(feed_of(b.clone()).await, Some(stock - 1));
     let held: Vec<i64> = sqlx::query_scalar("select distinct unit_id from reservations where job_id = $1")

@@ -31,7 +31,7 @@ pub const OPEN_JOB_STOCK: i32 = 200;
 /// Tops up the free blank gigs of every live open job below `OPEN_JOB_STOCK` (or of
 /// `only_job`), never past its target; returns how many gigs were made.
 pub async fn top_up_open_jobs(
-    conn: &mut sqlx::PgConnection,
+    conn: impl sqlx::PgExecutor<'_>,
     only_job: Option<i64>,
 ) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar("select top_up_open_units($1, $2)")

@@ -131,7 +131,7 @@ pub async fn apply(
     .await?;
     if status == JobStatus::Live && job.settings.units_mode == UnitsMode::Open {
         // Its first blank gigs, in the same transaction: live means gigs can be had now.
-        crate::gigs::server::expiry::top_up_open_jobs(conn, Some(job_id)).await?;
+        crate::gigs::server::expiry::top_up_open_jobs(&mut *conn, Some(job_id)).await?;
     }
     changes::record(
         conn,

@@ -131,11 +131,7 @@ async fn run_periodic(state: AppState, mut shutdown: watch::Receiver<bool>) {
         if let Err(err) = fold_pending_summaries(&state.pool).await {
             tracing::warn!(error = %err, "folding free-gig counts failed; retrying next round");
         }
-        let topped_up = match state.pool.acquire().await {
-            Ok(mut conn) => top_up_open_jobs(&mut conn, None).await,
-            Err(err) => Err(err),
-        };
-        if let Err(err) = topped_up {
+        if let Err(err) = top_up_open_jobs(&state.pool, None).await {
             tracing::warn!(error = %err, "topping up open jobs failed; retrying next round");
         }
         if last_sweep.is_none_or(|at| at.elapsed() >= SWEEP_EVERY) {
