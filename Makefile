@@ -30,8 +30,11 @@ db:
 stop-db:
 	@scripts/pg.sh stop
 
+# The server and the full WASM bundle (cargo-leptos), then the gigger pages' smaller
+# bundle (app/src/ui/bundle.rs).
 build: tools
 	cargo leptos build --release
+	scripts/build-gigger-wasm.sh
 
 run: build db
 	@export DATABASE_URL=$${DATABASE_URL:-$$(scripts/pg.sh url gigforge)}; \

@@ -55,6 +55,7 @@ rust_tests() {
 
 release_build() {
   cargo leptos build --release || return 1
+  scripts/build-gigger-wasm.sh || return 1
   SIZE_REPORT=$(scripts/bundle-sizes.py "$LEPTOS_SITE_ROOT/pkg" | tail -1)
   scripts/bundle-sizes.py "$LEPTOS_SITE_ROOT/pkg"
 }

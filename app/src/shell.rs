@@ -1,25 +1,49 @@
 //! The HTML document and the router: which page answers which path.
 
 use crate::accounts::api::current_user;
-use crate::accounts::pages::{AdminUsers, ChangePassword, CodeSignIn, PhoneSignIn, StaffSignIn};
+use crate::accounts::pages::{CodeSignIn, PhoneSignIn};
 use crate::gigs::pages::{FeedPage, GigJobPage, GigPage, MyGigsPage, ProfilePage, TrainingPage};
 use crate::i18n::*;
-use crate::jobs::pages::{CustomerJobs, FormBuilderPage, JobPage, JobSettingsPage, ManagerJobs, NewJob};
-use crate::payouts::pages::AdminPayouts;
-use crate::review::pages::{ReviewJobPage, ReviewQueues};
-use crate::training::pages::{TrainingEditor, TrainingList};
 use crate::ui::{Header, NotFound};
-use crate::units::pages::UnitsPage;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::components::{Redirect, Route, Router, Routes};
 use leptos_router::{path, SsrMode};
+use staff_pages::*;
+
+/// The staff pages: in the server and the full WASM bundle. The gigger bundle (built
+/// without the `staff` feature) has a stand-in that loads them from the server, so their
+/// code stays off the gigger's phone (ui/bundle.rs). Their paths are `ui::bundle::STAFF_PATHS`.
+mod staff_pages {
+    #[cfg(not(any(feature = "ssr", feature = "staff")))]
+    pub use crate::ui::bundle::{
+        LoadFromServer as AdminUsers, LoadFromServer as ChangePassword, LoadFromServer as StaffSignIn,
+        LoadFromServer as CustomerJobs, LoadFromServer as FormBuilderPage, LoadFromServer as JobPage,
+        LoadFromServer as JobSettingsPage, LoadFromServer as ManagerJobs, LoadFromServer as NewJob,
+        LoadFromServer as AdminPayouts, LoadFromServer as ReviewJobPage, LoadFromServer as ReviewQueues,
+        LoadFromServer as TrainingEditor, LoadFromServer as TrainingList, LoadFromServer as UnitsPage,
+    };
+    #[cfg(any(feature = "ssr", feature = "staff"))]
+    pub use crate::{
+        accounts::pages::{AdminUsers, ChangePassword, StaffSignIn},
+        jobs::pages::{CustomerJobs, FormBuilderPage, JobPage, JobSettingsPage, ManagerJobs, NewJob},
+        payouts::pages::AdminPayouts,
+        review::pages::{ReviewJobPage, ReviewQueues},
+        training::pages::{TrainingEditor, TrainingList},
+        units::pages::UnitsPage,
+    };
+}
 
 /// Registers the service worker as soon as the page loads, before (and without) WASM.
 const REGISTER_SERVICE_WORKER: &str =
     "if('serviceWorker' in navigator){addEventListener('load',function(){navigator.serviceWorker.register('/sw.js')})}";
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    // The gigger bundle for gigger and public pages, the full one for staff pages.
+    #[cfg(feature = "ssr")]
+    let hydration_options = crate::ui::bundle::hydration_options(options.clone());
+    #[cfg(not(feature = "ssr"))]
+    let hydration_options = options.clone();
     view! {
         <!DOCTYPE html>
         <html>
@@ -38,7 +62,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 // On idle (2 s at most), after the first paint: the page is server-rendered and
                 // its forms post without the WASM, so the WASM need not compete with the
                 // paint (bench/README.md, Lighthouse).
-                <HydrationScripts options defer=true/>
+                <HydrationScripts options=hydration_options defer=true/>
                 <MetaTags/>
                 <script>{REGISTER_SERVICE_WORKER}</script>
             </head>

@@ -37,7 +37,7 @@ test('the app is installable: manifest, icons and a service worker', async ({ pa
 
 test('hashed assets are compressed and cached for a year', async ({ page }) => {
   const html = await (await page.request.get('/')).text();
-  const wasm = html.match(/\/pkg\/gigforge\.[^"]+\.wasm/)![0];
+  const wasm = html.match(/\/pkg\/gigforge-gigger\.[^"]+\.wasm/)![0];
   const response = await page.request.get(wasm, { headers: { 'accept-encoding': 'gzip, br' } });
   expect(response.status()).toBe(200);
   expect(response.headers()['cache-control']).toContain('immutable');
@@ -50,4 +50,33 @@ test('writes from another origin are refused', async ({ page }) => {
     data: 'phone=9876543210',
   });
   expect(response.status()).toBe(403);
+});
+
+// Two WASM bundles (app/src/ui/bundle.rs): gigger and public pages load the small one
+// without the staff pages' code, staff pages the full one. A click inside the small bundle
+// to a staff page must load that page, with the full bundle, from the server.
+test('gigger pages load the gigger bundle, staff pages the full one, and links between them work', async ({ page }) => {
+  const problems: string[] = [];
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+  page.on('pageerror', (e) => problems.push(e.message));
+  const preloadedWasm = () =>
+    page.evaluate(() => (document.querySelector('link[rel="preload"][type="application/wasm"]') as HTMLLinkElement).href);
+
+  await page.goto('/');
+  await hydrated(page);
+  expect(await preloadedWasm()).toMatch(/\/pkg\/gigforge-gigger\.[^/]+\.wasm$/);
+
+  const loaded = page.waitForEvent('load');
+  await page.getByRole('link', { name: 'Sign in with email' }).click();
+  await loaded;
+  await expect(page).toHaveURL(/\/staff\/signin$/);
+  await hydrated(page);
+  expect(await preloadedWasm()).toMatch(/\/pkg\/gigforge\.[^/]+\.wasm$/);
+  await expect(page.getByRole('heading', { name: 'Sign in with email' })).toBeVisible();
+
+  // One history entry per page: back is the home page again.
+  await page.goBack();
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByRole('link', { name: 'Sign in with email' })).toBeVisible();
+  expect(problems).toEqual([]);
 });

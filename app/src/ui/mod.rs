@@ -1,6 +1,7 @@
 //! Small shared pieces of UI: form messages, error panels, page chrome.
 
 pub mod api;
+pub mod bundle;
 mod errors;
 mod header;
 mod not_found;
