@@ -54,3 +54,28 @@ test('a gigger opening a manager page is refused', async ({ page }) => {
   const admin = await page.goto('/admin');
   expect(admin!.status()).toBe(403);
 });
+
+// A staff page whose forms are drawn once its data is in (inside a Transition) must still
+// show the error a form posted without JavaScript left behind (ui::read_error_left_by_post).
+test.describe('without JavaScript', () => {
+  test.use({ javaScriptEnabled: false, viewport: { width: 1280, height: 900 }, isMobile: false, hasTouch: false });
+
+  test("a manager's refused unit shows its error", async ({ page }) => {
+    await page.goto('/staff/signin');
+    await page.getByLabel('Email').fill('manager@demo.gigforge.in');
+    await page.getByLabel('Password').fill('demo-manager-password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page).toHaveURL(/\/manage$/);
+    await page.goto('/manage/jobs/new');
+    await page.getByTestId('create-job').click();
+    await expect(page).toHaveURL(/\/manage\/jobs\/\d+$/);
+    await page.goto(page.url() + '/units');
+    // (The CSV import's column mapping has labels of the same names.)
+    await page.locator('#unit-external_id').fill('NOJS-1');
+    await page.locator('#unit-latitude').fill('north');
+    await page.locator('#unit-longitude').fill('77.5');
+    await page.getByRole('button', { name: 'Save unit' }).click();
+    await expect(page).toHaveURL(/\/units$/);
+    await expect(page.locator('#unit-latitude-error')).toContainText('“north” is not a number in decimal degrees.');
+  });
+});

@@ -34,6 +34,8 @@ pub fn job_resource(
 
 #[component]
 pub fn JobPage() -> impl IntoView {
+    // Its forms sit inside the Transition: see `read_error_left_by_post`.
+    crate::ui::read_error_left_by_post();
     let change = ServerAction::<ChangeJobStatus>::new();
     let save_template = ServerAction::<SaveJobAsTemplate>::new();
     let job = job_resource(move || change.version().get());

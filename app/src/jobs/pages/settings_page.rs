@@ -14,6 +14,8 @@ use leptos_meta::Title;
 
 #[component]
 pub fn JobSettingsPage() -> impl IntoView {
+    // Its forms sit inside the Transition: see `read_error_left_by_post`.
+    crate::ui::read_error_left_by_post();
     let save = ServerAction::<SaveJobSettings>::new();
     let job = job_resource(move || save.version().get());
     view! {

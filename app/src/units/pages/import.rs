@@ -5,6 +5,7 @@ use super::upload::{header_of, upload};
 use crate::error::AppError;
 use crate::units::ImportReport;
 use leptos::prelude::*;
+use send_wrapper::SendWrapper;
 use std::rc::Rc;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -28,7 +29,10 @@ const TARGETS: [(&str, &str, &[&str]); 5] = [
 
 #[component]
 pub fn CsvImport(job_id: i64, on_imported: impl Fn() + Clone + Send + Sync + 'static) -> impl IntoView {
-    let file = StoredValue::new_local(None::<web_sys::File>);
+    // Thread-safe storage holding a browser-only value: the server renders this on any
+    // worker thread and drops an empty slot, which a `new_local` value would refuse
+    // (a panic when the render ends on another thread than it began).
+    let file = StoredValue::new(None::<SendWrapper<web_sys::File>>);
     let columns = RwSignal::new(Vec::<String>::new());
     let mapping = RwSignal::new(std::collections::BTreeMap::<&'static str, String>::new());
     let on_duplicate = RwSignal::new("reject".to_string());
@@ -37,7 +41,7 @@ pub fn CsvImport(job_id: i64, on_imported: impl Fn() + Clone + Send + Sync + 'st
         use wasm_bindgen::JsCast;
         let input: web_sys::HtmlInputElement = ev.target().unwrap().unchecked_into();
         let chosen = input.files().and_then(|files| files.get(0));
-        file.set_value(chosen.clone());
+        file.set_value(chosen.clone().map(SendWrapper::new));
         phase.set(Phase::Idle);
         columns.set(vec![]);
         if let Some(chosen) = chosen {
@@ -61,7 +65,7 @@ pub fn CsvImport(job_id: i64, on_imported: impl Fn() + Clone + Send + Sync + 'st
         }
     };
     let start = move |_| {
-        let Some(chosen) = file.get_value() else {
+        let Some(chosen) = file.get_value().map(SendWrapper::take) else {
             phase.set(Phase::Failed("Choose a CSV file first.".into()));
             return;
         };

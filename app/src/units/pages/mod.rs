@@ -16,6 +16,8 @@ use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn UnitsPage() -> impl IntoView {
+    // Its forms sit inside the Transition: see `read_error_left_by_post`.
+    crate::ui::read_error_left_by_post();
     let save = ServerAction::<SaveUnit>::new();
     let imported = RwSignal::new(0usize);
     // Only the unit list reloads after an import; the job (and with it the import panel
