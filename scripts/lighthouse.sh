@@ -7,7 +7,8 @@
 # port against a freshly seeded database (gigforge_lighthouse, dropped at the end): runs are
 # repeatable and touch nobody's data. Needs a release build whose site (target/site/pkg:
 # WASM, JS, CSS) matches the binary. Environment: CARGO_TARGET_DIR, LEPTOS_SITE_ROOT as for
-# make; TEST_DATABASE_ADMIN_URL as for scripts/test.sh; LIGHTHOUSE_PREFIX for the install.
+# make; TEST_DATABASE_ADMIN_URL as for scripts/test.sh; LIGHTHOUSE_PREFIX for the install;
+# LH_SAVE_ASSETS=1 also keeps each run's trace (NAME-0.trace.json) for a closer look.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -117,7 +118,7 @@ audit() { # name path: one Lighthouse run; the page must not have redirected (to
   say "measuring $2"
   "$LH" "$BASE$2" --quiet --only-categories=performance,accessibility --output=json --output=html \
     --output-path="$OUT/$1" --chrome-flags="$CHROME_FLAGS" --extra-headers="$WORK/headers.json" \
-    --max-wait-for-load=60000 || die "lighthouse failed on $2"
+    --max-wait-for-load=60000 ${LH_SAVE_ASSETS:+--save-assets} || die "lighthouse failed on $2"
   local final
   final=$(jq -r '.finalDisplayedUrl' "$OUT/$1.report.json")
   [ "$final" = "$BASE$2" ] || die "$2 ended at $final: not signed in?"

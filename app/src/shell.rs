@@ -4,6 +4,7 @@ use crate::accounts::api::current_user;
 use crate::accounts::pages::{CodeSignIn, PhoneSignIn};
 use crate::gigs::pages::{FeedPage, GigJobPage, GigPage, MyGigsPage, ProfilePage, TrainingPage};
 use crate::i18n::*;
+use crate::ui::bundle::HydrateAfterLoad;
 use crate::ui::{Header, NotFound};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
@@ -39,11 +40,6 @@ const REGISTER_SERVICE_WORKER: &str =
     "if('serviceWorker' in navigator){addEventListener('load',function(){navigator.serviceWorker.register('/sw.js')})}";
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    // The gigger bundle for gigger and public pages, the full one for staff pages.
-    #[cfg(feature = "ssr")]
-    let hydration_options = crate::ui::bundle::hydration_options(options.clone());
-    #[cfg(not(feature = "ssr"))]
-    let hydration_options = options.clone();
     view! {
         <!DOCTYPE html>
         <html>
@@ -59,10 +55,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <AutoReload options=options.clone()/>
                 // The offline outbox (queued gigs, kept photos): before the WASM, which calls it.
                 <script src="/outbox.js" defer></script>
-                // On idle (2 s at most), after the first paint: the page is server-rendered and
-                // its forms post without the WASM, so the WASM need not compete with the
-                // paint (bench/README.md, Lighthouse).
-                <HydrationScripts options=hydration_options defer=true/>
+                // The page's bundle (gigger or full, ui/bundle.rs), after load, on idle.
+                <HydrateAfterLoad options=options.clone()/>
                 <MetaTags/>
                 <script>{REGISTER_SERVICE_WORKER}</script>
             </head>

@@ -59,19 +59,20 @@ test('gigger pages load the gigger bundle, staff pages the full one, and links b
   const problems: string[] = [];
   page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
   page.on('pageerror', (e) => problems.push(e.message));
-  const preloadedWasm = () =>
-    page.evaluate(() => (document.querySelector('link[rel="preload"][type="application/wasm"]') as HTMLLinkElement).href);
+  // The WASM this document fetched (and hydrated with: hydrated() waits for it).
+  const loadedWasm = () =>
+    page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name).filter((n) => n.endsWith('.wasm')));
 
   await page.goto('/');
   await hydrated(page);
-  expect(await preloadedWasm()).toMatch(/\/pkg\/gigforge-gigger\.[^/]+\.wasm$/);
+  expect(await loadedWasm()).toEqual([expect.stringMatching(/\/pkg\/gigforge-gigger\.[^/]+\.wasm$/)]);
 
   const loaded = page.waitForEvent('load');
   await page.getByRole('link', { name: 'Sign in with email' }).click();
   await loaded;
   await expect(page).toHaveURL(/\/staff\/signin$/);
   await hydrated(page);
-  expect(await preloadedWasm()).toMatch(/\/pkg\/gigforge\.[^/]+\.wasm$/);
+  expect(await loadedWasm()).toEqual([expect.stringMatching(/\/pkg\/gigforge\.[^/]+\.wasm$/)]);
   await expect(page.getByRole('heading', { name: 'Sign in with email' })).toBeVisible();
 
   // One history entry per page: back is the home page again.

@@ -44,35 +44,119 @@ pub fn for_path(path: &str) -> Bundle {
 pub const GIGGER_OUTPUT_NAME: &str = "gigforge-gigger";
 pub const GIGGER_HASH_FILE: &str = "hash-gigger.txt";
 
-/// The options `<HydrationScripts>` should load this request's bundle with.
-#[cfg(feature = "ssr")]
-pub fn hydration_options(options: LeptosOptions) -> LeptosOptions {
-    let path = use_context::<axum::http::request::Parts>().map(|parts| parts.uri.path().to_string());
-    match path.as_deref().map(for_path) {
-        Some(Bundle::Gigger) if gigger_bundle_built(&options) => {
-            let mut gigger = options;
-            gigger.output_name = GIGGER_OUTPUT_NAME.into();
-            gigger.hash_file = GIGGER_HASH_FILE.into();
-            gigger
-        }
-        _ => options,
+/// Loads this page's bundle and hydrates, once the page has loaded and the browser is idle
+/// (2 s at most). Instead of Leptos's `<HydrationScripts>`, which also preloads the WASM
+/// and JS from the `<head>`: those downloads then start before the first paint, and
+/// Lighthouse's simulation counts them towards the largest paint (3.45 s instead of
+/// 1.1 s in a third of the runs, bench/README.md). The page is server-rendered and its
+/// forms post without the WASM, so nothing waits for it.
+#[component]
+pub fn HydrateAfterLoad(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    {
+        let path = use_context::<axum::http::request::Parts>().map(|parts| parts.uri.path().to_string());
+        let files = server_side::files(&options, path.as_deref().map(for_path).unwrap_or(Bundle::Gigger));
+        let script = format!(
+            "(function(js,wasm){{var go=function(){{import(js).then(function(m){{\
+             return m.default({{module_or_path:wasm}}).then(function(){{m.hydrate()}})}})}};\
+             var idle=function(){{'requestIdleCallback' in window?requestIdleCallback(go,{{timeout:2000}}):setTimeout(go,0)}};\
+             document.readyState==='complete'?idle():addEventListener('load',idle)}})({:?},{:?})",
+            files.js, files.wasm
+        );
+        view! { <script type="module" nonce=nonce()>{script}</script> }.into_any()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        let _ = options;
+        ().into_any()
     }
 }
 
-/// Whether the gigger bundle's hash file is beside the server binary (checked once: the
-/// build writes it before the server starts).
 #[cfg(feature = "ssr")]
-fn gigger_bundle_built(options: &LeptosOptions) -> bool {
-    static BUILT: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-    *BUILT.get_or_init(|| {
-        let beside_binary =
-            std::env::current_exe().ok().and_then(|exe| exe.parent().map(|dir| dir.join(GIGGER_HASH_FILE)));
-        let built = options.hash_files && beside_binary.is_some_and(|file| file.is_file());
-        if !built {
-            tracing::info!("no gigger WASM bundle built: every page loads the full bundle");
+fn nonce() -> Option<leptos::nonce::Nonce> {
+    leptos::nonce::use_nonce()
+}
+
+#[cfg(feature = "ssr")]
+mod server_side {
+    use super::{Bundle, GIGGER_HASH_FILE, GIGGER_OUTPUT_NAME};
+    use leptos::prelude::LeptosOptions;
+    use std::sync::OnceLock;
+
+    /// The URLs of a bundle's JS and WASM.
+    pub struct Files {
+        pub js: String,
+        pub wasm: String,
+    }
+
+    /// The files of `wanted`, or of the full bundle when the gigger one was not built
+    /// (`cargo leptos watch`, or a build without scripts/build-gigger-wasm.sh). Read once:
+    /// the build writes the hash files before the server starts.
+    pub fn files(options: &LeptosOptions, wanted: Bundle) -> &'static Files {
+        static FULL: OnceLock<Files> = OnceLock::new();
+        static GIGGER: OnceLock<Option<Files>> = OnceLock::new();
+        let full = || {
+            FULL.get_or_init(|| {
+                read(options, &options.output_name, &options.hash_file).unwrap_or_else(|| unhashed(options))
+            })
+        };
+        match wanted {
+            Bundle::Full => full(),
+            Bundle::Gigger => GIGGER
+                .get_or_init(|| {
+                    let gigger = read(options, GIGGER_OUTPUT_NAME, GIGGER_HASH_FILE)
+                        .filter(|_| newer_than_full_bundle(options));
+                    if gigger.is_none() {
+                        tracing::info!("no gigger WASM bundle built: every page loads the full bundle");
+                    }
+                    gigger
+                })
+                .as_ref()
+                .unwrap_or_else(full),
         }
-        built
-    })
+    }
+
+    /// From the hash file beside the server binary (`js: HASH`, `wasm: HASH` lines, as
+    /// cargo-leptos writes `hash.txt`).
+    fn read(options: &LeptosOptions, name: &str, hash_file: &str) -> Option<Files> {
+        if !options.hash_files {
+            return None;
+        }
+        let dir = std::env::current_exe().ok()?.parent()?.to_path_buf();
+        let text = std::fs::read_to_string(dir.join(hash_file)).ok()?;
+        let hash = |kind: &str| {
+            text.lines().find_map(|line| {
+                line.split_once(':').filter(|(k, _)| k.trim() == kind).map(|(_, h)| h.trim().to_string())
+            })
+        };
+        let pkg = &options.site_pkg_dir;
+        Some(Files {
+            js: format!("/{pkg}/{name}.{}.js", hash("js")?),
+            wasm: format!("/{pkg}/{name}.{}.wasm", hash("wasm")?),
+        })
+    }
+
+    /// Whether the gigger bundle was built after the full one, as `make build` does. If
+    /// cargo-leptos rebuilt the full bundle since (it also empties `pkg/`), the gigger
+    /// bundle's files are gone or were built from other sources: use the full one.
+    fn newer_than_full_bundle(options: &LeptosOptions) -> bool {
+        let modified = |file: &str| {
+            let dir = std::env::current_exe().ok()?.parent()?.to_path_buf();
+            std::fs::metadata(dir.join(file)).and_then(|m| m.modified()).ok()
+        };
+        match (modified(GIGGER_HASH_FILE), modified(&options.hash_file)) {
+            (Some(gigger), Some(full)) => gigger >= full,
+            _ => false,
+        }
+    }
+
+    /// Without hashed names (development builds): cargo-leptos's `NAME.js` and
+    /// `NAME.wasm` (`NAME_bg.wasm` when not built by cargo-leptos), as `<HydrationScripts>`.
+    fn unhashed(options: &LeptosOptions) -> Files {
+        let (pkg, name) = (&options.site_pkg_dir, &options.output_name);
+        let wasm_suffix = if option_env!("LEPTOS_OUTPUT_NAME").is_none() { "_bg" } else { "" };
+        Files { js: format!("/{pkg}/{name}.js"), wasm: format!("/{pkg}/{name}{wasm_suffix}.wasm") }
+    }
 }
 
 /// In the gigger bundle, the stand-in for every staff page: the browser asks the server
