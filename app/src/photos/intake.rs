@@ -1,7 +1,8 @@
 //! The server's word on an uploaded photo: what it really is (magic bytes, never the file
 //! name), how large it would be once decoded (read from the header, before decoding), what
 //! its EXIF says, and a clean JPEG of it to store, with no metadata and at most
-//! [`MAX_SIDE_PX`] on its longer side.
+//! [`MAX_SIDE_PX`] on its longer side: an upright JPEG within that size is stored as it
+//! came minus its metadata segments, anything else is re-encoded.
 //!
 //! [`check_photo`] is CPU-bound (a 40 MP decode takes a while): callers run it in
 //! `tokio::task::spawn_blocking`, never on the async executor.
@@ -136,11 +137,23 @@ pub fn check_photo(bytes: &[u8]) -> Result<CheckedPhoto, PhotoError> {
     if format == ImageFormat::Jpeg && !jpeg_end::is_complete(bytes) {
         return Err(PhotoError::Corrupt);
     }
-    let image = decode_upright(bytes, format)?;
+    let (image, unchanged) = decode_upright(bytes, format)?;
     let (width, height) = (image.width(), image.height());
-    let mut jpeg = Vec::new();
-    // No EXIF, ICC or XMP is written unless asked for: the output carries no metadata.
-    image.write_with_encoder(JpegEncoder::new_with_quality(&mut jpeg, JPEG_QUALITY)).map_err(corrupt)?;
+    // A JPEG already upright and small enough (what the browser's downscale sends) is kept
+    // as it came, minus its metadata: no second lossy encode, and a fraction of the CPU.
+    let kept =
+        (format == ImageFormat::Jpeg && unchanged).then(|| jpeg_end::without_metadata(bytes)).flatten();
+    let jpeg = match kept {
+        Some(jpeg) => jpeg,
+        None => {
+            let mut jpeg = Vec::new();
+            // No EXIF, ICC or XMP is written unless asked for: the output carries no metadata.
+            image
+                .write_with_encoder(JpegEncoder::new_with_quality(&mut jpeg, JPEG_QUALITY))
+                .map_err(corrupt)?;
+            jpeg
+        }
+    };
     let hints = exif::read_hints(bytes);
     Ok(CheckedPhoto {
         jpeg,
@@ -186,8 +199,9 @@ fn sniff_format(bytes: &[u8]) -> Option<ImageFormat> {
 }
 
 /// Decodes within bounds, shrinks to [`MAX_SIDE_PX`] and turns the image upright (its EXIF
-/// orientation is about to be dropped with the rest of the metadata).
-fn decode_upright(bytes: &[u8], format: ImageFormat) -> Result<DynamicImage, PhotoError> {
+/// orientation is about to be dropped with the rest of the metadata). The flag says
+/// whether the pixels are the file's own (neither shrunk nor turned).
+fn decode_upright(bytes: &[u8], format: ImageFormat) -> Result<(DynamicImage, bool), PhotoError> {
     let mut limits = Limits::default();
     limits.max_alloc = Some(MAX_DECODE_ALLOC);
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
@@ -218,7 +232,8 @@ fn decode_upright(bytes: &[u8], format: ImageFormat) -> Result<DynamicImage, Pho
         };
     }
     image.apply_orientation(orientation);
-    Ok(image)
+    let unchanged = width.max(height) <= MAX_SIDE_PX && orientation == Orientation::NoTransforms;
+    Ok((image, unchanged))
 }
 
 /// A decoder's complaint, kept in the log; the uploader hears only that the file is damaged.

@@ -305,3 +305,51 @@ fn png_and_webp_are_taken_and_stored_as_jpeg() {
         assert_eq!(image::guess_format(&photo.jpeg).unwrap(), image::ImageFormat::Jpeg);
     }
 }
+
+/// Puts a COM (comment) segment right after the JPEG's SOI marker.
+fn with_comment(jpeg: &[u8], text: &[u8]) -> Vec<u8> {
+    let mut out = jpeg[..2].to_vec();
+    out.extend([0xFF, 0xFE]);
+    out.extend(u16::try_from(2 + text.len()).unwrap().to_be_bytes());
+    out.extend(text);
+    out.extend(&jpeg[2..]);
+    out
+}
+
+#[test]
+fn an_upright_jpeg_within_size_is_stored_as_sent_minus_its_metadata() {
+    let clean = jpeg(64, 48);
+    let mut original =
+        with_comment(&with_exif(&clean, &exif_tiff(1, "2026:11:28 13:45:10")), b"shot by Pooja");
+    // A motion photo's video, as some phones append after the end marker.
+    original.extend(b"ftypmp42 \xFF\xD9 more video");
+    let photo = check_photo(&original).unwrap();
+    // Byte for byte the encoder's own file: only the added segments and the tail are gone.
+    assert_eq!(photo.jpeg, clean);
+    assert!(photo.exif_taken_at.is_some(), "the EXIF was read before it was dropped");
+    assert_eq!(photo.sha256, hex::encode(Sha256::digest(&original)));
+}
+
+#[test]
+fn without_metadata_drops_profiles_and_comments_but_keeps_what_decoding_needs() {
+    let clean = jpeg(96, 64);
+    assert!(contains(&clean, b"JFIF\0"), "the encoder writes APP0 (JFIF)");
+    // APP14 "Adobe" says how to read the colour channels: it must stay.
+    let adobe = {
+        let mut out = clean[..2].to_vec();
+        out.extend([0xFF, 0xEE, 0x00, 0x0E]);
+        out.extend(b"Adobe\x00\x64\x00\x00\x00\x00\x01");
+        out.extend(&clean[2..]);
+        out
+    };
+    // APP2 (an ICC profile) and a comment: metadata, gone.
+    let mut original = with_comment(&adobe, b"note");
+    original.splice(2..2, [0xFF, 0xE2, 0x00, 0x10].into_iter().chain(*b"ICC_PROFILE\0\x01\x01"));
+    let stripped = jpeg_end::without_metadata(&original).unwrap();
+    assert_eq!(stripped, adobe);
+    assert_eq!(
+        image::load_from_memory(&stripped).unwrap().to_rgb8(),
+        image::load_from_memory(&clean).unwrap().to_rgb8()
+    );
+    assert_eq!(jpeg_end::without_metadata(&clean[..clean.len() - 2]), None, "no end marker, no file");
+}
