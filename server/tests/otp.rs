@@ -176,3 +176,32 @@ async fn a_code_that_could_not_be_sent_is_not_kept(pool: PgPool) {
     let stored: i64 = sqlx::query_scalar("select count(*) from otp_codes").fetch_one(&pool).await.unwrap();
     assert_eq!(stored, 0, "a failed SMS must not count against the phone's limit");
 }
+
+/// A session lives 30 days after its last use, not after sign-in: the first request of a
+/// new day saves it with a new expiry; later requests that day write nothing.
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn an_active_session_is_kept_alive_once_a_day(pool: PgPool) {
+    let app = common::spawn(pool.clone()).await;
+    let client = app.client();
+    app.sign_in_gigger(&client, "9876500011").await;
+    let expiry = || async {
+        sqlx::query_scalar::<_, chrono::DateTime<chrono::Utc>>(
+            "select expiry_date from tower_sessions.session",
+        )
+        .fetch_one(&pool)
+        .await
+        .unwrap()
+    };
+    let me = || async { app.call(&client, "/api/gigs/profile", &[]).await.status() };
+    let signed_in = expiry().await;
+
+    assert_eq!(me().await, 200);
+    assert_eq!(expiry().await, signed_in, "the same day: the session is not written again");
+
+    app.clock.advance(chrono::Duration::days(1));
+    assert_eq!(me().await, 200);
+    let next_day = expiry().await;
+    assert!(next_day > signed_in, "a new day's first request pushes the expiry on");
+    assert_eq!(me().await, 200);
+    assert_eq!(expiry().await, next_day);
+}

@@ -9,6 +9,8 @@ use tower_sessions::Session;
 
 const USER_ID_KEY: &str = "user_id";
 const SESSION_VERSION_KEY: &str = "session_version";
+/// The day the session was last used (see `keep_alive`).
+const SEEN_ON_KEY: &str = "seen_on";
 
 async fn session() -> Result<Session, AppError> {
     leptos_axum::extract::<Session>().await.map_err(|e| internal("session layer missing", e))
@@ -27,12 +29,28 @@ pub async fn user_in_session(state: &AppState, session: &Session) -> Result<Opti
     };
     let started_under = session.get::<i32>(SESSION_VERSION_KEY).await?;
     match users::active_with_session_version(&state.pool, id).await? {
-        Some((user, version)) if Some(version) == started_under => Ok(Some(user)),
+        Some((user, version)) if Some(version) == started_under => {
+            keep_alive(state, session).await?;
+            Ok(Some(user))
+        }
         _ => {
             session.flush().await?;
             Ok(None)
         }
     }
+}
+
+/// Sessions end after 30 days without use (`Expiry::OnInactivity`), but tower-sessions
+/// moves a session's expiry (in the store and in the cookie) only when it saves the
+/// session, and it saves only changed ones: left alone, an active gigger would be signed
+/// out 30 days after signing in. So the first use on each day marks the day, and the
+/// session is saved, with a new expiry, once a day rather than on every request.
+async fn keep_alive(state: &AppState, session: &Session) -> Result<(), AppError> {
+    let today = state.clock.now().date_naive();
+    if session.get::<chrono::NaiveDate>(SEEN_ON_KEY).await? != Some(today) {
+        session.insert(SEEN_ON_KEY, today).await?;
+    }
+    Ok(())
 }
 
 /// `require` for plain axum handlers (streaming uploads), which hold the session themselves.
@@ -82,6 +100,7 @@ pub async fn start_session(state: &AppState, user_id: i64) -> Result<SignedInUse
     session.cycle_id().await?;
     session.insert(USER_ID_KEY, user_id).await?;
     session.insert(SESSION_VERSION_KEY, version).await?;
+    session.insert(SEEN_ON_KEY, state.clock.now().date_naive()).await?;
     Ok(user)
 }
 
