@@ -5,7 +5,7 @@ use crate::accounts::pages::{CodeSignIn, PhoneSignIn};
 use crate::gigs::pages::{FeedPage, GigJobPage, GigPage, MyGigsPage, ProfilePage, TrainingPage};
 use crate::i18n::*;
 use crate::ui::bundle::HydrateAfterLoad;
-use crate::ui::{Header, NotFound};
+use crate::ui::{language, Header, NotFound};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::components::{Redirect, Route, Router, Routes};
@@ -81,14 +81,10 @@ pub fn App() -> impl IntoView {
             let _ = body.set_attribute("data-hydrated", "true");
         }
     });
-    // The reader's language (en/hi): chosen with the switcher, kept in a cookie for a
-    // year, else from Accept-Language; the provider also sets <html lang>.
-    let cookie = leptos_i18n::context::CookieOptions::default()
-        .max_age(365_i64 * 24 * 3600 * 1000)
-        .path("/".to_string());
     view! {
         <Title text="Gigforge"/>
-        <I18nContextProvider cookie_options=cookie>
+        // The reader's language: see ui/language.rs.
+        <I18nContextProvider cookie_name=language::LANGUAGE_COOKIE cookie_options=language::cookie_options()>
         <Router>
             <Header/>
             <main id="main">

@@ -102,6 +102,30 @@ test.describe('without JavaScript', () => {
   });
 });
 
+test('the language switch turns the page to Hindi and the choice outlives a reload', async ({ page, context }) => {
+  await page.goto('/');
+  await hydrated(page);
+  const english = 'Gigs you can do on your phone';
+  const hindi = 'ऐसे गिग जो आप अपने फ़ोन से कर सकते हैं';
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(english);
+  await page.getByRole('button', { name: 'हिन्दी' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(hindi);
+  await expect(page.locator('html')).toHaveAttribute('lang', 'hi');
+  // The browser wrote the cookie the server reads, for a year.
+  const cookie = (await context.cookies()).find((c) => c.name === 'i18n_pref_locale');
+  expect(cookie?.value).toBe('hi');
+  const days = (cookie!.expires - Date.now() / 1000) / 86400;
+  expect(days).toBeGreaterThan(360);
+  // The server renders the next page in Hindi.
+  await page.reload();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(hindi);
+  await hydrated(page);
+  await page.getByRole('button', { name: 'English' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(english);
+  await page.reload();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(english);
+});
+
 for (const javaScriptEnabled of [true, false]) {
   test.describe(javaScriptEnabled ? 'in Hindi' : 'in Hindi, without JavaScript', () => {
     test.use({ javaScriptEnabled });

@@ -2,6 +2,7 @@
 
 use crate::accounts::api::{current_user, SignOut};
 use crate::accounts::{Role, SignedInUser};
+use super::language::LanguageSwitch;
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
@@ -61,25 +62,5 @@ fn SignedInNav(user: SignedInUser) -> impl IntoView {
                 <button type="submit" class="link-button">{t!(i18n, nav.sign_out)}</button>
             </ActionForm>
         </nav>
-    }
-}
-
-/// English ⇄ हिन्दी. The choice is kept in a cookie, so the server renders the next
-/// page in it too.
-#[component]
-fn LanguageSwitch() -> impl IntoView {
-    let i18n = use_i18n();
-    let other = move || match i18n.get_locale() {
-        Locale::en => (Locale::hi, "हिन्दी", "hi"),
-        Locale::hi => (Locale::en, "English", "en"),
-    };
-    view! {
-        // Its accessible name is the visible word (WCAG 2.5.3, "label in name"); the
-        // title describes it.
-        <button type="button" class="link-button language" lang=move || other().2
-            title=move || t_string!(i18n, language)
-            on:click=move |_| i18n.set_locale(other().0)>
-            {move || other().1}
-        </button>
     }
 }

@@ -4,6 +4,7 @@ pub mod api;
 pub mod bundle;
 mod errors;
 mod header;
+pub mod language;
 mod not_found;
 mod text;
 

@@ -1,0 +1,58 @@
+//! The reader's language (English or Hindi): the switch, and the cookie that remembers it.
+//!
+//! The server picks the language from the cookie, else from Accept-Language, and renders
+//! the page in it; the provider writes it into `<html lang>`, where the browser's copy of
+//! the app reads it while hydrating. So only the server needs leptos_i18n's cookie support
+//! (app's `ssr` feature turns it on). In the WASM it would bring leptos_use's cookie
+//! machinery (a cross-tab channel, the `time` crate's parser): about 70 KB and a sixth of
+//! a job page's hydration time, measured 2026-11-29. The switch writes the cookie itself.
+
+use crate::i18n::*;
+use leptos::prelude::*;
+
+/// leptos_i18n's default name, kept so that choices made before this file still count.
+pub const LANGUAGE_COOKIE: &str = "i18n_pref_locale";
+/// A year: a gigger who chose Hindi should not have to choose it again.
+const REMEMBER_FOR_SECONDS: i64 = 365 * 24 * 3600;
+
+/// The server's cookie settings for the provider (leptos_i18n's use_cookie wants
+/// milliseconds); they match what [`remember`] writes in the browser.
+pub fn cookie_options() -> leptos_i18n::context::CookieOptions<Locale> {
+    leptos_i18n::context::CookieOptions::default()
+        .max_age(REMEMBER_FOR_SECONDS * 1000)
+        .path("/".to_string())
+}
+
+/// English ⇄ हिन्दी. The choice is kept in a cookie, so the server renders the next
+/// page in it too.
+#[component]
+pub fn LanguageSwitch() -> impl IntoView {
+    let i18n = use_i18n();
+    let other = move || match i18n.get_locale() {
+        Locale::en => (Locale::hi, "हिन्दी", "hi"),
+        Locale::hi => (Locale::en, "English", "en"),
+    };
+    view! {
+        // Its accessible name is the visible word (WCAG 2.5.3, "label in name"); the
+        // title describes it.
+        <button type="button" class="link-button language" lang=move || other().2
+            title=move || t_string!(i18n, language)
+            on:click=move |_| {
+                let (locale, _, _) = other();
+                i18n.set_locale(locale);
+                remember(locale);
+            }>
+            {move || other().1}
+        </button>
+    }
+}
+
+/// Writes the cookie the server reads (click handlers run only in the browser).
+fn remember(locale: Locale) {
+    use wasm_bindgen::JsCast;
+    let Ok(document) = document().dyn_into::<web_sys::HtmlDocument>() else { return };
+    let cookie = format!("{LANGUAGE_COOKIE}={}; Path=/; Max-Age={REMEMBER_FOR_SECONDS}; SameSite=Lax", locale.as_str());
+    if document.set_cookie(&cookie).is_err() {
+        leptos::logging::warn!("the language choice could not be saved in a cookie");
+    }
+}
