@@ -80,6 +80,17 @@ for _ in $(seq 120); do
 done
 curl -fso /dev/null "$BASE/readyz" || die "the server did not become ready on $BASE"
 say "server on $BASE (pid $SERVER_PID)"
+# The server compresses the site's files (brotli 11) on a background thread at start; a
+# run during that measures the contention and a per-response compression, not the page.
+precompressed() {
+  local f
+  for f in "$LEPTOS_SITE_ROOT"/pkg/*.{wasm,js,css}; do
+    [ -e "$f" ] || continue
+    [ "$f.br" -nt "$f" ] && [ "$f.gz" -nt "$f" ] || return 1
+  done
+}
+for _ in $(seq 120); do precompressed && break; sleep 0.5; done
+precompressed || say "WARNING: the site's files are not precompressed yet"
 
 # Signs in the way the forms do before the WASM has loaded: plain form posts to the server
 # functions. The Origin header satisfies the cross-origin write guard; Accept and Referer
