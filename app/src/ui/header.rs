@@ -1,8 +1,8 @@
 //! The top bar: the brand, navigation for the signed-in role, and sign-out.
 
+use super::language::LanguageSwitch;
 use crate::accounts::api::{current_user, SignOut};
 use crate::accounts::{Role, SignedInUser};
-use super::language::LanguageSwitch;
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;

@@ -18,9 +18,7 @@ const REMEMBER_FOR_SECONDS: i64 = 365 * 24 * 3600;
 /// The server's cookie settings for the provider (leptos_i18n's use_cookie wants
 /// milliseconds); they match what [`remember`] writes in the browser.
 pub fn cookie_options() -> leptos_i18n::context::CookieOptions<Locale> {
-    leptos_i18n::context::CookieOptions::default()
-        .max_age(REMEMBER_FOR_SECONDS * 1000)
-        .path("/".to_string())
+    leptos_i18n::context::CookieOptions::default().max_age(REMEMBER_FOR_SECONDS * 1000).path("/".to_string())
 }
 
 /// English ⇄ हिन्दी. The choice is kept in a cookie, so the server renders the next
@@ -51,7 +49,10 @@ pub fn LanguageSwitch() -> impl IntoView {
 fn remember(locale: Locale) {
     use wasm_bindgen::JsCast;
     let Ok(document) = document().dyn_into::<web_sys::HtmlDocument>() else { return };
-    let cookie = format!("{LANGUAGE_COOKIE}={}; Path=/; Max-Age={REMEMBER_FOR_SECONDS}; SameSite=Lax", locale.as_str());
+    let cookie = format!(
+        "{LANGUAGE_COOKIE}={}; Path=/; Max-Age={REMEMBER_FOR_SECONDS}; SameSite=Lax",
+        locale.as_str()
+    );
     if document.set_cookie(&cookie).is_err() {
         leptos::logging::warn!("the language choice could not be saved in a cookie");
     }
