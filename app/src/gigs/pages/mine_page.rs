@@ -1,7 +1,7 @@
 //! "My gigs": the gigs held now (with their deadlines), the history of submissions with
 //! their status and any reason for a rejection, and earnings by state.
 
-use super::{error_or_onboarding, use_lang, GiggerTabs};
+use super::{error_or_onboarding, india_date_time, use_lang, GiggerTabs};
 use crate::gigs::api::load_my_gigs;
 use crate::gigs::{MyGig, MyGigs, SubmissionStatus};
 use crate::i18n::*;
@@ -43,10 +43,6 @@ fn status_label(i18n: leptos_i18n::I18nContext<Locale>, status: SubmissionStatus
     }
 }
 
-fn when(at: chrono::DateTime<chrono::Utc>) -> String {
-    (at + chrono::Duration::minutes(330)).format("%d %b, %H:%M").to_string()
-}
-
 #[component]
 fn MyGigsView(gigs: MyGigs) -> impl IntoView {
     let lang = use_lang();
@@ -73,7 +69,7 @@ fn MyGigsView(gigs: MyGigs) -> impl IntoView {
                                 <a class="card-link" href=format!("/gigs/{}/do/{}", gig.job_id, gig.reservation_id)>
                                     <h3>{move || title.get(lang.get()).to_string()}</h3>
                                     <p>{gig.unit_title.clone()}</p>
-                                    <p class="muted">{t!(i18n, mine.submit_by, time = when(gig.deadline))}</p>
+                                    <p class="muted">{t!(i18n, mine.submit_by, time = india_date_time(gig.deadline))}</p>
                                 </a>
                             </li>
                         }
@@ -104,7 +100,7 @@ fn HistoryItem(gig: MyGig) -> impl IntoView {
                 <strong>{move || title.get(lang.get()).to_string()}</strong>
                 <span class="muted">" · "{gig.unit_title.clone()}</span>
             </div>
-            <div class="muted small">{when(gig.received_at)}" · "{gig.pay.to_string()}</div>
+            <div class="muted small">{india_date_time(gig.received_at)}" · "{gig.pay.to_string()}</div>
             <span class=format!("status status-{}", status.code())>{move || status_label(i18n, status)}</span>
             {gig.reject_reason.map(|reason| view! { <p class="reason">{reason}</p> })}
         </li>

@@ -34,7 +34,25 @@ pub fn use_lang() -> Signal<Lang> {
 
 /// A time in India, "14:05 on 28 Nov".
 pub fn india_time(at: chrono::DateTime<chrono::Utc>) -> String {
-    (at + chrono::Duration::minutes(330)).format("%H:%M on %d %b").to_string()
+    let (clock, day) = in_india(at);
+    format!("{clock} on {day}")
+}
+
+/// A date and time in India, "28 Nov, 14:05".
+pub fn india_date_time(at: chrono::DateTime<chrono::Utc>) -> String {
+    let (clock, day) = in_india(at);
+    format!("{day}, {clock}")
+}
+
+/// India's clock ("14:05") and day ("28 Nov"): UTC+5:30, no daylight saving. Written out
+/// rather than with chrono's `format`, whose strftime parser and formatter every gigger
+/// page's WASM would otherwise carry and run while hydrating.
+fn in_india(at: chrono::DateTime<chrono::Utc>) -> (String, String) {
+    use chrono::{Datelike, Timelike};
+    const MONTHS: [&str; 12] =
+        ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    let t = (at + chrono::Duration::minutes(330)).naive_utc();
+    (format!("{:02}:{:02}", t.hour(), t.minute()), format!("{:02} {}", t.day(), MONTHS[t.month0() as usize]))
 }
 
 /// An error page, or onboarding for a gigger who has no profile yet.
@@ -53,5 +71,28 @@ pub fn countdown_text(seconds_left: i64) -> String {
         format!("{}:{:02}:{:02}", s / 3600, (s % 3600) / 60, s % 60)
     } else {
         format!("{}:{:02}", s / 60, s % 60)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{TimeZone, Utc};
+
+    #[test]
+    fn india_times_read_as_chrono_would_write_them() {
+        // Around midnight in India (the day changes at 18:30 UTC), and each month's name.
+        let mut instants = vec![
+            Utc.with_ymd_and_hms(2026, 11, 28, 18, 29, 59).unwrap(),
+            Utc.with_ymd_and_hms(2026, 11, 28, 18, 30, 0).unwrap(),
+            Utc.with_ymd_and_hms(2026, 12, 31, 20, 0, 0).unwrap(),
+        ];
+        instants.extend((1..=12).map(|month| Utc.with_ymd_and_hms(2027, month, 5, 3, 7, 0).unwrap()));
+        for at in instants {
+            let india = at + chrono::Duration::minutes(330);
+            assert_eq!(india_time(at), india.format("%H:%M on %d %b").to_string());
+            assert_eq!(india_date_time(at), india.format("%d %b, %H:%M").to_string());
+        }
+        assert_eq!(india_time(Utc.with_ymd_and_hms(2026, 11, 28, 18, 30, 0).unwrap()), "00:00 on 29 Nov");
     }
 }
