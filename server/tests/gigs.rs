@@ -728,6 +728,19 @@ async fn submissions_are_checked_and_only_for_ones_own_gig(pool: PgPool) {
         .part("stray", reqwest::multipart::Part::bytes(vec![0xff, 0xd8, 0xff]).file_name("stray.jpg"));
     let (status, _) = submit(&app, &client, job, reservation, form).await;
     assert_eq!(status, 422);
+    // Answers naming a photo, with no photo sent at all (the path without photos checks
+    // the answers inside its one transaction).
+    let envelope = serde_json::json!({
+        "idempotency_key": "cf1c2b7e-2f4a-4c51-9d3e-0a1b2c3d4e5f",
+        "answers": {
+            "shop_name": { "type": "text", "value": "Shop" },
+            "front": { "type": "photos", "value": ["5d3e0a1b-2c3d-4e5f-9d3e-0a1b2c3d4e5f"] },
+        },
+    });
+    let form = reqwest::multipart::Form::new().text("submission", envelope.to_string());
+    let (status, body) = submit(&app, &client, job, reservation, form).await;
+    assert_eq!(status, 422, "{body}");
+    assert!(body.to_string().contains("A photo is missing from the upload"), "{body}");
     // Another gigger cannot submit (or see) this gig.
     let (other, _, _) = gigger_with_gig(&app, "9812300006").await;
     let (status, _) = submit(
