@@ -124,16 +124,16 @@ pub async fn reserve(
         ));
     };
 
-    sqlx::query("update units set slots_left = slots_left - 1 where job_id = $1 and id = $2")
-        .bind(job_id)
-        .bind(unit_id)
-        .execute(&mut *tx)
-        .await?;
+    // The unit's slot and the reservation in one statement (one round trip fewer per
+    // gig); the unit's row is already locked by the choice above.
     let deadline = now + chrono::Duration::minutes(i64::from(minutes));
     let (reservation_id, deadline): (i64, DateTime<Utc>) = sqlx::query_as(
-        "insert into reservations (job_id, unit_id, gigger_id, reserved_at, deadline, form_version)
-         values ($1, $2, $3, $4, $5,
-                 (select max(version) from job_form_versions where job_id = $1))
+        "with taken as (
+             update units set slots_left = slots_left - 1 where job_id = $1 and id = $2 returning id
+         )
+         insert into reservations (job_id, unit_id, gigger_id, reserved_at, deadline, form_version)
+         select $1, taken.id, $3, $4, $5, (select max(version) from job_form_versions where job_id = $1)
+         from taken
          returning id, deadline",
     )
     .bind(job_id)
