@@ -56,6 +56,18 @@ test('sign-out ends the session on the server', async ({ page, context }) => {
 test.describe('without JavaScript', () => {
   test.use({ javaScriptEnabled: false });
 
+  test('the language switch is a form: the server remembers the choice and sends the reader back', async ({ page }) => {
+    await page.goto('/signin');
+    await expect(page.getByRole('heading', { level: 1 })).not.toHaveText(/[\u0900-\u097F]/);
+    await page.getByRole('button', { name: 'हिन्दी' }).click();
+    await expect(page).toHaveURL(/\/signin$/);
+    await expect(page.locator('html')).toHaveAttribute('lang', 'hi');
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(/[\u0900-\u097F]/);
+    await page.getByRole('button', { name: 'English' }).click();
+    await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+    await expect(page.getByRole('heading', { level: 1 })).not.toHaveText(/[\u0900-\u097F]/);
+  });
+
   test('the sign-in forms still work', async ({ page }) => {
     const phone = freshPhone();
     await page.goto('/signin');

@@ -32,6 +32,7 @@ fn matrix(who: Who) -> Vec<MatrixEntry> {
     let n = who as usize;
     vec![
         ("/api/auth/current_user", vec![], EVERYONE),
+        ("/api/language", vec![("locale", "hi".into())], EVERYONE),
         ("/api/auth/request_otp", vec![("phone", format!("98765000{n:02}"))], EVERYONE),
         ("/api/auth/verify_otp", vec![("phone", "9000000099".into()), ("code", "123456".into())], EVERYONE),
         (

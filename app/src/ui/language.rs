@@ -7,6 +7,7 @@
 //! machinery (a cross-tab channel, the `time` crate's parser): about 70 KB and a sixth of
 //! a job page's hydration time, measured 2026-11-29. The switch writes the cookie itself.
 
+use crate::error::AppError;
 use crate::i18n::*;
 use leptos::prelude::*;
 
@@ -21,8 +22,15 @@ pub fn cookie_options() -> leptos_i18n::context::CookieOptions<Locale> {
     leptos_i18n::context::CookieOptions::default().max_age(REMEMBER_FOR_SECONDS * 1000).path("/".to_string())
 }
 
+/// The cookie, as the browser (`document.cookie`) and the server (`Set-Cookie`) write it.
+fn cookie_text(locale: Locale) -> String {
+    format!("{LANGUAGE_COOKIE}={}; Path=/; Max-Age={REMEMBER_FOR_SECONDS}; SameSite=Lax", locale.as_str())
+}
+
 /// English ⇄ हिन्दी. The choice is kept in a cookie, so the server renders the next
-/// page in it too.
+/// page in it too. Once the WASM runs, the switch happens in place; before that (or
+/// without JavaScript) the button posts the form and the server sets the cookie and
+/// sends the reader back to the same page, now in the other language.
 #[component]
 pub fn LanguageSwitch() -> impl IntoView {
     let i18n = use_i18n();
@@ -31,17 +39,21 @@ pub fn LanguageSwitch() -> impl IntoView {
         Locale::hi => (Locale::en, "English", "en"),
     };
     view! {
-        // Its accessible name is the visible word (WCAG 2.5.3, "label in name"); the
-        // title describes it.
-        <button type="button" class="link-button language" lang=move || other().2
-            title=move || t_string!(i18n, language)
-            on:click=move |_| {
-                let (locale, _, _) = other();
-                i18n.set_locale(locale);
-                remember(locale);
-            }>
-            {move || other().1}
-        </button>
+        <form method="post" action="/api/language" class="inline">
+            <input type="hidden" name="locale" value=move || other().2/>
+            // Its accessible name is the visible word (WCAG 2.5.3, "label in name"); the
+            // title describes it.
+            <button type="submit" class="link-button language" lang=move || other().2
+                title=move || t_string!(i18n, language)
+                on:click=move |ev| {
+                    ev.prevent_default();
+                    let (locale, _, _) = other();
+                    i18n.set_locale(locale);
+                    remember(locale);
+                }>
+                {move || other().1}
+            </button>
+        </form>
     }
 }
 
@@ -49,11 +61,27 @@ pub fn LanguageSwitch() -> impl IntoView {
 fn remember(locale: Locale) {
     use wasm_bindgen::JsCast;
     let Ok(document) = document().dyn_into::<web_sys::HtmlDocument>() else { return };
-    let cookie = format!(
-        "{LANGUAGE_COOKIE}={}; Path=/; Max-Age={REMEMBER_FOR_SECONDS}; SameSite=Lax",
-        locale.as_str()
-    );
-    if document.set_cookie(&cookie).is_err() {
+    if document.set_cookie(&cookie_text(locale)).is_err() {
         leptos::logging::warn!("the language choice could not be saved in a cookie");
     }
+}
+
+/// The language switch posted as a plain form (before or without the WASM): sets the
+/// cookie; leptos_axum then sends the browser back to the page it came from. Open to
+/// everyone: it only sets the caller's own preference.
+#[server(endpoint = "language")]
+pub async fn choose_language(locale: String) -> Result<(), AppError> {
+    use crate::error::server::respond;
+    respond(async move {
+        use crate::error::Message;
+        use axum::http::{header::SET_COOKIE, HeaderValue};
+        let locale: Locale = locale.parse().map_err(|_| {
+            AppError::invalid("locale", Message::both("Choose English or Hindi.", "अंग्रेज़ी या हिन्दी चुनें।"))
+        })?;
+        let cookie = HeaderValue::from_str(&cookie_text(locale))
+            .map_err(|e| crate::error::server::internal("language cookie is not a header value", e))?;
+        expect_context::<leptos_axum::ResponseOptions>().append_header(SET_COOKIE, cookie);
+        Ok(())
+    })
+    .await
 }
