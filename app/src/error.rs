@@ -244,7 +244,7 @@ pub mod server {
     }
 
     /// The path and query of a same-site URL (never another host: no open redirect).
-    fn local_path(url: &str) -> Option<&str> {
+    pub(crate) fn local_path(url: &str) -> Option<&str> {
         let after_scheme = url.split_once("://").map(|(_, rest)| rest)?;
         let path = &after_scheme[after_scheme.find('/')?..];
         (!path.starts_with("//")).then_some(path)

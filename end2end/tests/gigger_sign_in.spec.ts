@@ -148,7 +148,7 @@ for (const javaScriptEnabled of [true, false]) {
       await page.goto('/signin');
       if (javaScriptEnabled) await hydrated(page);
       await page.locator('#phone').fill(phone.typed);
-      await page.locator('button[type="submit"]').click();
+      await page.locator('form:has(#phone) button[type="submit"]').click();
       await expect(page).toHaveURL(/\/signin\/code\?phone=/);
       const right = await latestCode(phone.e164);
       await page.locator('#code').fill(right === '000000' ? '111111' : '000000');

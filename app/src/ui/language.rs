@@ -81,6 +81,15 @@ pub async fn choose_language(locale: String) -> Result<(), AppError> {
         let cookie = HeaderValue::from_str(&cookie_text(locale))
             .map_err(|e| crate::error::server::internal("language cookie is not a header value", e))?;
         expect_context::<leptos_axum::ResponseOptions>().append_header(SET_COOKIE, cookie);
+        // Back to the page the switch was on (leptos_axum's own redirect to the Referer
+        // would add a stray "?").
+        let back = use_context::<axum::http::request::Parts>()
+            .and_then(|parts| {
+                let referer = parts.headers.get(axum::http::header::REFERER)?.to_str().ok()?;
+                crate::error::server::local_path(referer).map(str::to_string)
+            })
+            .unwrap_or_else(|| "/".to_string());
+        leptos_axum::redirect(&back);
         Ok(())
     })
     .await
