@@ -3,9 +3,9 @@
 //! The server picks the language from the cookie, else from Accept-Language, and renders
 //! the page in it; the provider writes it into `<html lang>`, where the browser's copy of
 //! the app reads it while hydrating. So only the server needs leptos_i18n's cookie support
-//! (app's `ssr` feature turns it on). In the WASM it would bring leptos_use's cookie
-//! machinery (a cross-tab channel, the `time` crate's parser): about 70 KB and a sixth of
-//! a job page's hydration time, measured 2026-11-29. The switch writes the cookie itself.
+//! (app's `ssr` feature turns it on). In the WASM it brought leptos_use's cookie
+//! machinery (a cross-tab channel, the `time` crate's parser): 115 KB of the gigger
+//! bundle, measured 2026-11-29 (bench/README.md). The switch writes the cookie itself.
 
 use crate::error::AppError;
 use crate::i18n::*;
@@ -67,8 +67,8 @@ fn remember(locale: Locale) {
 }
 
 /// The language switch posted as a plain form (before or without the WASM): sets the
-/// cookie; leptos_axum then sends the browser back to the page it came from. Open to
-/// everyone: it only sets the caller's own preference.
+/// cookie and sends the browser back to the page it came from. Open to everyone: it only
+/// sets the caller's own preference.
 #[server(endpoint = "language")]
 pub async fn choose_language(locale: String) -> Result<(), AppError> {
     use crate::error::server::respond;
