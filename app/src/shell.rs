@@ -10,30 +10,15 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::components::{Redirect, Route, Router, Routes};
 use leptos_router::{path, SsrMode};
-use staff_pages::*;
 
-/// The staff pages: in the server and the full WASM bundle. The gigger bundle (built
-/// without the `staff` feature) has a stand-in that loads them from the server, so their
-/// code stays off the gigger's phone (ui/bundle.rs). Their paths are `ui::bundle::STAFF_PATHS`.
-mod staff_pages {
-    #[cfg(not(any(feature = "ssr", feature = "staff")))]
-    pub use crate::ui::bundle::{
-        LoadFromServer as AdminUsers, LoadFromServer as ChangePassword, LoadFromServer as StaffSignIn,
-        LoadFromServer as CustomerJobs, LoadFromServer as FormBuilderPage, LoadFromServer as JobPage,
-        LoadFromServer as JobSettingsPage, LoadFromServer as ManagerJobs, LoadFromServer as NewJob,
-        LoadFromServer as AdminPayouts, LoadFromServer as ReviewJobPage, LoadFromServer as ReviewQueues,
-        LoadFromServer as TrainingEditor, LoadFromServer as TrainingList, LoadFromServer as UnitsPage,
-    };
-    #[cfg(any(feature = "ssr", feature = "staff"))]
-    pub use crate::{
-        accounts::pages::{AdminUsers, ChangePassword, StaffSignIn},
-        jobs::pages::{CustomerJobs, FormBuilderPage, JobPage, JobSettingsPage, ManagerJobs, NewJob},
-        payouts::pages::AdminPayouts,
-        review::pages::{ReviewJobPage, ReviewQueues},
-        training::pages::{TrainingEditor, TrainingList},
-        units::pages::UnitsPage,
-    };
-}
+use crate::{
+    accounts::pages::{AdminUsers, ChangePassword, StaffSignIn},
+    jobs::pages::{CustomerJobs, FormBuilderPage, JobPage, JobSettingsPage, ManagerJobs, NewJob},
+    payouts::pages::AdminPayouts,
+    review::pages::{ReviewJobPage, ReviewQueues},
+    training::pages::{TrainingEditor, TrainingList},
+    units::pages::UnitsPage,
+};
 
 /// Registers the service worker as soon as the page loads, before (and without) WASM.
 const REGISTER_SERVICE_WORKER: &str =

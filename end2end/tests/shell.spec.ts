@@ -52,10 +52,10 @@ test('writes from another origin are refused', async ({ page }) => {
   expect(response.status()).toBe(403);
 });
 
-// Two WASM bundles (app/src/ui/bundle.rs): gigger and public pages load the small one
-// without the staff pages' code, staff pages the full one. A click inside the small bundle
-// to a staff page must load that page, with the full bundle, from the server.
-test('gigger pages load the gigger bundle, staff pages the full one, and links between them work', async ({ page }) => {
+// Two WASM bundles (app/src/ui/bundle.rs). Gigger and public pages are server-rendered
+// HTML whose islands (app/src/ui/island.rs) the small bundle hydrates, and a page without
+// islands loads no WASM; staff pages load the full bundle and hydrate whole.
+test('gigger pages hydrate their islands only, staff pages the full bundle, and links between them work', async ({ page }) => {
   const problems: string[] = [];
   page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
   page.on('pageerror', (e) => problems.push(e.message));
@@ -63,9 +63,19 @@ test('gigger pages load the gigger bundle, staff pages the full one, and links b
   const loadedWasm = () =>
     page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name).filter((n) => n.endsWith('.wasm')));
 
+  // The home page has nothing to run in the browser.
   await page.goto('/');
   await hydrated(page);
+  expect(await page.locator('leptos-island').count()).toBe(0);
+  expect(await loadedWasm()).toEqual([]);
+
+  // The sign-in page's phone check is an island: the small bundle, and the check runs.
+  await page.goto('/signin');
+  await hydrated(page);
   expect(await loadedWasm()).toEqual([expect.stringMatching(/\/pkg\/gigforge-gigger\.[^/]+\.wasm$/)]);
+  await page.getByLabel('Mobile number').fill('12345');
+  await page.getByLabel('Mobile number').blur();
+  await expect(page.locator('#phone-error')).toContainText('Enter a 10-digit Indian mobile number');
 
   const loaded = page.waitForEvent('load');
   await page.getByRole('link', { name: 'Sign in with email' }).click();
@@ -75,9 +85,9 @@ test('gigger pages load the gigger bundle, staff pages the full one, and links b
   expect(await loadedWasm()).toEqual([expect.stringMatching(/\/pkg\/gigforge\.[^/]+\.wasm$/)]);
   await expect(page.getByRole('heading', { name: 'Sign in with email' })).toBeVisible();
 
-  // One history entry per page: back is the home page again.
+  // One history entry per page: back is the sign-in page again.
   await page.goBack();
-  await expect(page).toHaveURL(/\/$/);
+  await expect(page).toHaveURL(/\/signin$/);
   await expect(page.getByRole('link', { name: 'Sign in with email' })).toBeVisible();
   expect(problems).toEqual([]);
 });

@@ -2,8 +2,18 @@
 // Deeply nested view types (the form builder) need more than the default 128.
 #![recursion_limit = "256"]
 
+/// The full bundle (the `staff` feature) hydrates the whole page. The gigger bundle only
+/// gets the reactive system ready here; the page's script then hydrates each island
+/// (`app::ui::island`), so no page component but the islands is linked into it.
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
+    #[cfg(feature = "staff")]
     leptos::mount::hydrate_body(app::App);
+    #[cfg(not(feature = "staff"))]
+    {
+        // The islands' hydrate functions are exported by the app crate: keep it linked.
+        app::ui::island::enter as fn();
+        leptos::mount::hydrate_islands();
+    }
 }

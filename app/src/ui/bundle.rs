@@ -1,16 +1,16 @@
 //! Two WASM bundles, so a gigger's phone does not download the staff tools.
 //!
-//! cargo-leptos builds the **full** bundle (`frontend` with the `staff` feature): every page.
-//! `scripts/build-gigger-wasm.sh` builds the **gigger** bundle from the same crate without
-//! that feature: the staff pages' components are replaced by [`LoadFromServer`], so their
-//! code (the form builder, the training editor, review, payouts, ...) is never linked in.
-//! The route table is the same in both, so every path still matches.
+//! cargo-leptos builds the **full** bundle (`frontend` with its `staff` feature): it
+//! hydrates whole pages, staff pages included. `scripts/build-gigger-wasm.sh` builds the
+//! **gigger** bundle from the same crate without that feature: it hydrates only the
+//! page's islands (ui/island.rs), so only their code is linked into it, and a gigger page
+//! without islands loads no WASM at all.
 //!
 //! The server picks the bundle per page from the path ([`for_path`]): staff paths get the
 //! full bundle, every other path the gigger bundle when it was built (else the full one,
-//! e.g. under `cargo leptos watch`). A click from a gigger page to a staff page (a manager
-//! on the sign-in page, say) lands on [`LoadFromServer`], which asks the server for the
-//! page, and the server sends it with the full bundle.
+//! e.g. under `cargo leptos watch`). Gigger pages are not hydrated as a whole, so links
+//! from them are ordinary page loads: a link to a staff page gets that page, with the
+//! full bundle, from the server.
 
 use leptos::prelude::*;
 
@@ -60,12 +60,25 @@ pub fn HydrateAfterLoad(options: LeptosOptions) -> impl IntoView {
     {
         let path = use_context::<axum::http::request::Parts>().map(|parts| parts.uri.path().to_string());
         let files = server_side::files(&options, path.as_deref().map(for_path).unwrap_or(Bundle::Gigger));
+        // The gigger bundle hydrates each top-level `<leptos-island>` (ui/island.rs) by
+        // calling the function the island exports, and a page without islands loads no
+        // WASM. `data-hydrated` on <body> says the page's interactive parts are live
+        // (browser tests wait for it); the full bundle's App sets it itself.
+        let after_init = if files.islands {
+            "m.hydrate();for(var i=0;i<islands.length;i++){var el=islands[i];\
+             if(el.parentElement.closest('leptos-island'))continue;var f=m[el.dataset.component];\
+             if(f)f(el);else console.error('no WASM function for the island '+el.dataset.component)}done()"
+        } else {
+            "m.hydrate()"
+        };
         let script = format!(
-            "(function(js,wasm){{var go=function(){{import(js).then(function(m){{\
-             return m.default({{module_or_path:wasm}}).then(function(){{setTimeout(function(){{m.hydrate()}},0)}})}})}};\
+            "(function(js,wasm,islandsOnly){{var islands=document.getElementsByTagName('leptos-island');\
+             var done=function(){{document.body.setAttribute('data-hydrated','true')}};\
+             var go=function(){{if(islandsOnly&&!islands.length){{done();return}}import(js).then(function(m){{\
+             return m.default({{module_or_path:wasm}}).then(function(){{setTimeout(function(){{{after_init}}},0)}})}})}};\
              var idle=function(){{'requestIdleCallback' in window?requestIdleCallback(go,{{timeout:2000}}):setTimeout(go,0)}};\
-             document.readyState==='complete'?idle():addEventListener('load',idle)}})({:?},{:?})",
-            files.js, files.wasm
+             document.readyState==='complete'?idle():addEventListener('load',idle)}})({:?},{:?},{})",
+            files.js, files.wasm, files.islands
         );
         view! { <script type="module" nonce=nonce()>{script}</script> }.into_any()
     }
@@ -91,6 +104,8 @@ mod server_side {
     pub struct Files {
         pub js: String,
         pub wasm: String,
+        /// The gigger bundle: hydrates islands only.
+        pub islands: bool,
     }
 
     /// The files of `wanted`, or of the full bundle when the gigger one was not built
@@ -137,6 +152,7 @@ mod server_side {
         Some(Files {
             js: format!("/{pkg}/{name}.{}.js", hash("js")?),
             wasm: format!("/{pkg}/{name}.{}.wasm", hash("wasm")?),
+            islands: name == GIGGER_OUTPUT_NAME,
         })
     }
 
@@ -159,47 +175,12 @@ mod server_side {
     fn unhashed(options: &LeptosOptions) -> Files {
         let (pkg, name) = (&options.site_pkg_dir, &options.output_name);
         let wasm_suffix = if option_env!("LEPTOS_OUTPUT_NAME").is_none() { "_bg" } else { "" };
-        Files { js: format!("/{pkg}/{name}.js"), wasm: format!("/{pkg}/{name}{wasm_suffix}.wasm") }
+        Files {
+            js: format!("/{pkg}/{name}.js"),
+            wasm: format!("/{pkg}/{name}{wasm_suffix}.wasm"),
+            islands: false,
+        }
     }
-}
-
-/// In the gigger bundle, the stand-in for every staff page: the browser asks the server
-/// for the page, which comes with the full bundle. Never rendered on the server (the
-/// server has the real pages) nor hydrated (the server sends staff pages with the full
-/// bundle), so it only ever runs after a click inside the gigger bundle.
-#[component]
-pub fn LoadFromServer() -> impl IntoView {
-    let url = leptos_router::hooks::use_url();
-    Effect::new(move |_| {
-        let url = url.get_untracked();
-        let mut target = url.path().to_string();
-        if !url.search().is_empty() {
-            target.push('?');
-            target.push_str(url.search());
-        }
-        if !url.hash().is_empty() {
-            if !url.hash().starts_with('#') {
-                target.push('#');
-            }
-            target.push_str(url.hash());
-        }
-        // After the router has put the new URL in the address bar (it does so once the
-        // page has rendered, in a task of its own): then replacing that entry keeps one
-        // history entry per page, and Back returns to the page the click came from.
-        let path = url.path().to_string();
-        set_timeout(
-            move || {
-                let location = window().location();
-                let _ = if location.pathname().is_ok_and(|shown| shown == path) {
-                    location.replace(&target)
-                } else {
-                    location.assign(&target)
-                };
-            },
-            std::time::Duration::ZERO,
-        );
-    });
-    view! { <p class="muted" aria-live="polite">"Loading…"</p> }
 }
 
 #[cfg(test)]

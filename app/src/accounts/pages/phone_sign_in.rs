@@ -1,9 +1,9 @@
 //! Giggers sign in with their phone: ask for a code, then type it in.
 
 use crate::accounts::api::{RequestOtp, VerifyOtp};
-use crate::accounts::{OtpCode, Phone};
+use crate::accounts::Phone;
 use crate::i18n::*;
-use crate::ui::{reads_hindi, FieldError, FormAlert, FormErrors};
+use crate::ui::{Check, FieldError, FormAlert, FormErrors, InstantCheck};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -13,10 +13,6 @@ pub fn PhoneSignIn() -> impl IntoView {
     let i18n = use_i18n();
     let request = ServerAction::<RequestOtp>::new();
     let errors = FormErrors::new(request.value());
-    // Instant feedback in the browser, from the same parser the server uses.
-    let (typed_error, set_typed_error) = signal(None::<String>);
-    let hindi = reads_hindi();
-    let phone_error = Signal::derive(move || typed_error.get().or_else(|| errors.field("phone").get()));
     view! {
         <Title text="Sign in · Gigforge"/>
         <section class="panel narrow">
@@ -26,10 +22,10 @@ pub fn PhoneSignIn() -> impl IntoView {
             <ActionForm action=request>
                 <label for="phone">{t!(i18n, sign_in.phone)}</label>
                 <input id="phone" name="phone" type="tel" inputmode="tel" autocomplete="tel"
-                    placeholder="98765 43210" required aria-describedby="phone-error"
-                    on:change=move |ev| set_typed_error.set(
-                        Phone::parse(&event_target_value(&ev)).err().map(|e| e.told().in_hindi_if(hindi.get_untracked()).to_string()))/>
-                <FieldError id="phone-error" message=phone_error/>
+                    placeholder="98765 43210" required aria-describedby="phone-error"/>
+                // Instant feedback in the browser, from the same parser the server uses.
+                <InstantCheck input_id="phone".to_string() check=Check::Phone/>
+                <FieldError id="phone-error" message=errors.field("phone")/>
                 <button type="submit" class="primary" disabled=move || request.pending().get()>
                     {move || if request.pending().get() { t_string!(i18n, sign_in.sending) } else { t_string!(i18n, sign_in.send_code) }}
                 </button>
@@ -49,9 +45,6 @@ pub fn CodeSignIn() -> impl IntoView {
     let resend = ServerAction::<RequestOtp>::new();
     let errors = FormErrors::new(verify.value());
     let resend_errors = FormErrors::new(resend.value());
-    let (typed_error, set_typed_error) = signal(None::<String>);
-    let hindi = reads_hindi();
-    let code_error = Signal::derive(move || typed_error.get().or_else(|| errors.field("code").get()));
     let general = Signal::derive(move || {
         errors
             .general()
@@ -69,10 +62,9 @@ pub fn CodeSignIn() -> impl IntoView {
                 <input type="hidden" name="phone" value=phone/>
                 <label for="code">{t!(i18n, sign_in.code)}</label>
                 <input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code"
-                    pattern="[0-9 ]*" maxlength="7" required aria-describedby="code-error"
-                    on:change=move |ev| set_typed_error.set(
-                        OtpCode::parse(&event_target_value(&ev)).err().map(|m| m.in_hindi_if(hindi.get_untracked()).to_string()))/>
-                <FieldError id="code-error" message=code_error/>
+                    pattern="[0-9 ]*" maxlength="7" required aria-describedby="code-error"/>
+                <InstantCheck input_id="code".to_string() check=Check::OtpCode/>
+                <FieldError id="code-error" message=errors.field("code")/>
                 <button type="submit" class="primary" disabled=move || verify.pending().get()>{t!(i18n, sign_in.sign_in)}</button>
             </ActionForm>
             <ActionForm action=resend attr:class="inline">

@@ -74,8 +74,11 @@ fn refusal_message(status: u16, body: &str, refused: &str, hindi: bool) -> Strin
     })
 }
 
-#[component]
+/// The gig being done: an island (ui/island.rs), the only part of this page that runs in
+/// the browser. Its props travel in the page as JSON.
+#[island]
 fn GigView(gig: ReservedGig) -> impl IntoView {
+    crate::ui::island::enter();
     let lang = use_lang();
     let i18n = use_i18n();
     let hindi = crate::ui::reads_hindi();

@@ -4,9 +4,8 @@
 use super::GiggerTabs;
 use crate::forms::{GeoPoint, Lang};
 use crate::gigs::api::{my_profile, SaveProfile};
-use crate::gigs::profile::{Pincode, UpiId};
 use crate::i18n::*;
-use crate::ui::{ErrorPanel, FieldError, FormAlert, FormErrors};
+use crate::ui::{Check, ErrorPanel, FieldError, FormAlert, FormErrors, InstantCheck};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -51,25 +50,7 @@ fn ProfileForm(
         trust_score: 50,
     });
     let device_location = p.location_source.as_deref() == Some("device");
-    let location = RwSignal::new(if device_location { p.latitude.zip(p.longitude) } else { None });
-    let location_problem = RwSignal::new(None::<String>);
-    let locating = RwSignal::new(false);
-    let (pincode_error, set_pincode_error) = signal(None::<String>);
-    let (upi_error, set_upi_error) = signal(None::<String>);
-    let pincode_message =
-        Signal::derive(move || pincode_error.get().or_else(|| errors.field("pincode").get()));
-    let upi_message = Signal::derive(move || upi_error.get().or_else(|| errors.field("upi_id").get()));
-    let capture = move |_| {
-        locating.set(true);
-        location_problem.set(None);
-        crate::forms::capture_location(move |result: Result<GeoPoint, String>| {
-            locating.set(false);
-            match result {
-                Ok(point) => location.set(Some((point.latitude, point.longitude))),
-                Err(message) => location_problem.set(Some(message)),
-            }
-        });
-    };
+    let saved_location = if device_location { p.latitude.zip(p.longitude) } else { None };
     let languages = p.languages.clone();
     let speaks = move |lang: Lang| languages.contains(&lang) || (languages.is_empty() && lang == Lang::En);
     view! {
@@ -90,9 +71,9 @@ fn ProfileForm(
 
                 <label for="pincode">{t!(i18n, profile.pincode)}</label>
                 <input id="pincode" name="pincode" type="text" inputmode="numeric" autocomplete="postal-code"
-                    required maxlength="7" value=p.pincode.clone() aria-describedby="pincode-error"
-                    on:change=move |ev| set_pincode_error.set(Pincode::parse(&event_target_value(&ev)).err().map(String::from))/>
-                <FieldError id="pincode-error" message=pincode_message/>
+                    required maxlength="7" value=p.pincode.clone() aria-describedby="pincode-error"/>
+                <InstantCheck input_id="pincode".to_string() check=Check::Pincode/>
+                <FieldError id="pincode-error" message=errors.field("pincode")/>
 
                 <fieldset aria-describedby="languages-error">
                     <legend>{t!(i18n, profile.languages)}</legend>
@@ -103,36 +84,59 @@ fn ProfileForm(
 
                 <label for="upi_id">{t!(i18n, profile.upi)}</label>
                 <input id="upi_id" name="upi_id" type="text" autocomplete="off" autocapitalize="none"
-                    placeholder="name@okbank" value=p.upi_id.clone().unwrap_or_default() aria-describedby="upi_id-error"
-                    on:change=move |ev| {
-                        let value = event_target_value(&ev);
-                        set_upi_error.set((!value.trim().is_empty()).then(|| UpiId::parse(&value).err()).flatten().map(String::from));
-                    }/>
-                <FieldError id="upi_id-error" message=upi_message/>
+                    placeholder="name@okbank" value=p.upi_id.clone().unwrap_or_default() aria-describedby="upi_id-error"/>
+                <InstantCheck input_id="upi_id".to_string() check=Check::UpiId/>
+                <FieldError id="upi_id-error" message=errors.field("upi_id")/>
 
                 <fieldset class="location-choice">
                     <legend>{t!(i18n, profile.location)}</legend>
                     <p class="muted small">{t!(i18n, profile.location_why)}</p>
-                    <input type="hidden" name="location" value=move || location.get().map(|(lat, lng)| format!("{lat},{lng}")).unwrap_or_default()/>
-                    <button type="button" class="secondary" on:click=capture disabled=move || locating.get()>
-                        {move || if locating.get() { t_string!(i18n, profile.locating) } else { t_string!(i18n, profile.use_location) }}
-                    </button>
-                    <p class="muted small" data-testid="profile-location">
-                        {move || location.get().map(|(lat, lng)| {
-                            let place = format!("{lat:.4}, {lng:.4}");
-                            t!(i18n, profile.location_saved, place)
-                        })}
-                    </p>
-                    <p class="field-error" role="alert" hidden=move || location_problem.get().is_none()>
-                        {move || location_problem.get().unwrap_or_default()}
-                    </p>
+                    <DeviceLocation saved=saved_location/>
                     <FieldError id="location-error" message=errors.field("location")/>
                 </fieldset>
 
-                <button type="submit" class="primary" disabled=move || save.pending().get()>
+                <button type="submit" class="primary">
                     {move || if first_time { t_string!(i18n, profile.save_first) } else { t_string!(i18n, profile.save) }}
                 </button>
             </ActionForm>
         </section>
+    }
+}
+
+/// "Use my location": the phone's position, asked for only when the gigger taps, sent
+/// with the form in its hidden `location` field. An island (ui/island.rs): the only part
+/// of the profile form that needs the browser.
+#[island]
+fn DeviceLocation(saved: Option<(f64, f64)>) -> impl IntoView {
+    crate::ui::island::enter();
+    let i18n = use_i18n();
+    let location = RwSignal::new(saved);
+    let location_problem = RwSignal::new(None::<String>);
+    let locating = RwSignal::new(false);
+    let capture = move |_| {
+        locating.set(true);
+        location_problem.set(None);
+        crate::forms::capture_location(move |result: Result<GeoPoint, String>| {
+            locating.set(false);
+            match result {
+                Ok(point) => location.set(Some((point.latitude, point.longitude))),
+                Err(message) => location_problem.set(Some(message)),
+            }
+        });
+    };
+    view! {
+        <input type="hidden" name="location" value=move || location.get().map(|(lat, lng)| format!("{lat},{lng}")).unwrap_or_default()/>
+        <button type="button" class="secondary" on:click=capture disabled=move || locating.get()>
+            {move || if locating.get() { t_string!(i18n, profile.locating) } else { t_string!(i18n, profile.use_location) }}
+        </button>
+        <p class="muted small" data-testid="profile-location">
+            {move || location.get().map(|(lat, lng)| {
+                let place = format!("{lat:.4}, {lng:.4}");
+                t!(i18n, profile.location_saved, place)
+            })}
+        </p>
+        <p class="field-error" role="alert" hidden=move || location_problem.get().is_none()>
+            {move || location_problem.get().unwrap_or_default()}
+        </p>
     }
 }
