@@ -233,3 +233,17 @@ test('an expired reservation returns to the pool and a late gig is refused', asy
   await expect(page.getByTestId('send-error')).toContainText('The time for this gig ran out');
   expect(sql(`select count(*) from submissions where reservation_id = ${reservation}`)).toBe('0');
 });
+
+test('a gig given back returns to the pool, and the gigger lands on the job again', async ({ page }) => {
+  await signInGigger(page);
+  await tagOneShelfPhoto(page);
+  const { job, reservation } = gigIds(page);
+  // A plain form post (the gig form's island does not handle it): works with or without the WASM.
+  await page.getByRole('button', { name: 'Give this gig back' }).click();
+  await expect(page).toHaveURL(new RegExp(`/gigs/${job}$`));
+  await expect(page.getByRole('button', { name: 'Get a gig' })).toBeVisible();
+  expect(sql(`select status from reservations where id = ${reservation}`)).toBe('released');
+  // The gig's page no longer offers to give it back.
+  await page.goto(`/gigs/${job}/do/${reservation}`);
+  await expect(page.getByRole('button', { name: 'Give this gig back' })).toHaveCount(0);
+});

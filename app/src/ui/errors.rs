@@ -34,17 +34,13 @@ pub fn read_error_left_by_post() {
     }
 }
 
-/// For an island hydrated alone (ui/island.rs): the page's server render read the
-/// error left by a plain post, showed it and took it from the session; asking again
-/// would find nothing.
-#[cfg(feature = "hydrate")]
-pub(super) fn nothing_left_by_post() {
-    if use_context::<LeftByPost>().is_none() {
-        provide_context(LeftByPost(Resource::new(|| (), |_| async { Ok(None) })));
-    }
-}
-
 impl FormErrors {
+    /// Only the error a form posted without JavaScript left: for a form that always
+    /// posts so, even once the page has its WASM.
+    pub fn left_by_post() -> Self {
+        Self::new(Signal::stored(None::<Result<(), AppError>>))
+    }
+
     pub fn new<T, S>(value: S) -> Self
     where
         T: Clone + Send + Sync + 'static,

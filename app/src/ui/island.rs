@@ -10,10 +10,10 @@
 //! An island hydrated alone has none of the page's contexts: [`enter`], called first in
 //! every island's body, makes the ones islands use.
 
-/// Gives an island hydrated on its own the contexts a page would have given it: the
-/// reader's language, read from `<html lang>` as the server rendered it; and the error a
-/// plain form post left, which the page's server render has already shown and taken.
-/// Inside a page (on the server, or in the full bundle) they exist and nothing changes.
+/// Gives an island hydrated on its own the context a page would have given it: the
+/// reader's language, read from `<html lang>` as the server rendered it. Inside a page
+/// (on the server, or in the full bundle) it exists and nothing changes. Islands take
+/// anything else the page knows (an error left by a plain form post, say) as props.
 pub fn enter() {
     #[cfg(feature = "hydrate")]
     {
@@ -22,6 +22,5 @@ pub fn enter() {
         if use_context::<leptos_i18n::I18nContext<Locale>>().is_none() {
             provide_context(leptos_i18n::context::init_i18n_context::<Locale>());
         }
-        super::errors::nothing_left_by_post();
     }
 }

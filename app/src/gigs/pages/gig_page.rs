@@ -19,6 +19,7 @@ use crate::ui::{FormAlert, FormErrors};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
+use server_fn::ServerFn;
 
 #[component]
 pub fn GigPage() -> impl IntoView {
@@ -30,7 +31,8 @@ pub fn GigPage() -> impl IntoView {
         })
     };
     let gig = Resource::new(ids, |(job_id, reservation_id)| load_reserved_gig(job_id, reservation_id));
-    crate::ui::read_error_left_by_post();
+    // "Give back" posts without the WASM; a refusal comes back to this page.
+    let release_errors = FormErrors::left_by_post();
     let i18n = use_i18n();
     view! {
         <Title text="Your gig · Gigforge"/>
@@ -40,7 +42,11 @@ pub fn GigPage() -> impl IntoView {
                 Err(error) => error_or_onboarding(error),
                 Ok(gig) => match gig.receipt.clone() {
                     Some(receipt) => view! { <ReceiptView receipt/> }.into_any(),
-                    None => view! { <GigView gig/> }.into_any(),
+                    None => {
+                        let gig_json = serde_json::to_string(&gig).unwrap_or_default();
+                        let release_problem = release_errors.general().get();
+                        view! { <GigView gig_json release_problem/> }.into_any()
+                    }
                 },
             })}
         </Suspense>
@@ -75,10 +81,23 @@ fn refusal_message(status: u16, body: &str, refused: &str, hindi: bool) -> Strin
 }
 
 /// The gig being done: an island (ui/island.rs), the only part of this page that runs in
-/// the browser. Its props travel in the page as JSON.
+/// the browser. The gig comes as its JSON text: the island's props travel in the page as
+/// JSON and Leptos serializes them again when the island starts, which for a string is a
+/// copy, not a second pass over the whole form (nor its code in the WASM).
 #[island]
-fn GigView(gig: ReservedGig) -> impl IntoView {
+fn GigView(gig_json: String, release_problem: Option<String>) -> impl IntoView {
     crate::ui::island::enter();
+    match serde_json::from_str::<ReservedGig>(&gig_json) {
+        Ok(gig) => view! { <GigInProgress gig release_problem/> }.into_any(),
+        Err(_) => {
+            let i18n = use_i18n();
+            view! { <p class="form-alert" role="alert">{t!(i18n, gig.refused)}</p> }.into_any()
+        }
+    }
+}
+
+#[component]
+fn GigInProgress(gig: ReservedGig, release_problem: Option<String>) -> impl IntoView {
     let lang = use_lang();
     let i18n = use_i18n();
     let hindi = crate::ui::reads_hindi();
@@ -86,8 +105,6 @@ fn GigView(gig: ReservedGig) -> impl IntoView {
     let answers = RwSignal::new(Answers::new());
     let show_all_errors = RwSignal::new(false);
     let sending = RwSignal::new(Sending::Idle);
-    let release = ServerAction::<ReleaseGig>::new();
-    let release_errors = FormErrors::new(release.value());
     let schema = StoredValue::new(gig.form.clone());
     let active = gig.status == "active";
 
@@ -353,12 +370,13 @@ fn GigView(gig: ReservedGig) -> impl IntoView {
                 </button>
             </form>
             {active.then(|| view! {
-                <FormAlert message=release_errors.general()/>
-                <ActionForm action=release attr:class="release">
+                <FormAlert message=Signal::stored(release_problem)/>
+                // A plain form: the server function sends the gigger back to the job.
+                <form method="post" action=ReleaseGig::PATH class="release">
                     <input type="hidden" name="job_id" value=job_id/>
                     <input type="hidden" name="reservation_id" value=reservation_id/>
                     <button type="submit" class="link-button">{t!(i18n, gig.give_back)}</button>
-                </ActionForm>
+                </form>
             })}
         </article>
     }
