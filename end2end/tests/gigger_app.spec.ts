@@ -75,6 +75,9 @@ test('onboarding, training, a gig with a photo and location, the receipt and my 
   await page.getByRole('button', { name: 'Get a gig' }).click();
   await expect(page).toHaveURL(/\/gigs\/\d+\/do\/\d+$/);
   await hydrated(page);
+  // The gig form is the one page with the gigger bundle (app/src/ui/bundle.rs).
+  expect(await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name).filter((n) => n.endsWith('.wasm'))))
+    .toEqual([expect.stringMatching(/\/pkg\/gigforge-gigger\.[^/]+\.wasm$/)]);
   await expect(page.getByTestId('countdown')).toContainText('Time left: 1:59');
 
   // Instant errors from the shared validator before anything is sent.

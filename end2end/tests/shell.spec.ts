@@ -37,7 +37,7 @@ test('the app is installable: manifest, icons and a service worker', async ({ pa
 
 test('hashed assets are compressed and cached for a year', async ({ page }) => {
   const html = await (await page.request.get('/')).text();
-  const wasm = html.match(/\/pkg\/gigforge-gigger\.[^"]+\.wasm/)![0];
+  const wasm = html.match(/\/pkg\/gigforge-light\.[^"]+\.wasm/)![0];
   const response = await page.request.get(wasm, { headers: { 'accept-encoding': 'gzip, br' } });
   expect(response.status()).toBe(200);
   expect(response.headers()['cache-control']).toContain('immutable');
@@ -52,9 +52,10 @@ test('writes from another origin are refused', async ({ page }) => {
   expect(response.status()).toBe(403);
 });
 
-// Two WASM bundles (app/src/ui/bundle.rs). Gigger and public pages are server-rendered
-// HTML whose islands (app/src/ui/island.rs) the small bundle hydrates, and a page without
-// islands loads no WASM; staff pages load the full bundle and hydrate whole.
+// Three WASM bundles (app/src/ui/bundle.rs). Gigger and public pages are server-rendered
+// HTML whose islands (app/src/ui/island.rs) an islands bundle hydrates: the light one on
+// the sign-in and profile pages, the gigger one (with the gig form) on the gig page; a page
+// without islands loads no WASM. Staff pages load the full bundle and hydrate whole.
 test('gigger pages hydrate their islands only, staff pages the full bundle, and links between them work', async ({ page }) => {
   const problems: string[] = [];
   page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
@@ -69,10 +70,10 @@ test('gigger pages hydrate their islands only, staff pages the full bundle, and 
   expect(await page.locator('leptos-island').count()).toBe(0);
   expect(await loadedWasm()).toEqual([]);
 
-  // The sign-in page's phone check is an island: the small bundle, and the check runs.
+  // The sign-in page's phone check is an island: the light bundle, and the check runs.
   await page.goto('/signin');
   await hydrated(page);
-  expect(await loadedWasm()).toEqual([expect.stringMatching(/\/pkg\/gigforge-gigger\.[^/]+\.wasm$/)]);
+  expect(await loadedWasm()).toEqual([expect.stringMatching(/\/pkg\/gigforge-light\.[^/]+\.wasm$/)]);
   await page.getByLabel('Mobile number').fill('12345');
   await page.getByLabel('Mobile number').blur();
   await expect(page.locator('#phone-error')).toContainText('Enter a 10-digit Indian mobile number');

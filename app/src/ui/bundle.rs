@@ -1,16 +1,18 @@
-//! Two WASM bundles, so a gigger's phone does not download the staff tools.
+//! Three WASM bundles, so a gigger's phone downloads only what the page runs.
 //!
 //! cargo-leptos builds the **full** bundle (`frontend` with its `staff` feature): it
-//! hydrates whole pages, staff pages included. `scripts/build-gigger-wasm.sh` builds the
-//! **gigger** bundle from the same crate without that feature: it hydrates only the
-//! page's islands (ui/island.rs), so only their code is linked into it, and a gigger page
-//! without islands loads no WASM at all.
+//! hydrates whole pages, staff pages included. `scripts/build-gigger-wasm.sh` builds two
+//! more from the same crate without that feature, which hydrate only the page's islands
+//! (ui/island.rs), so only the islands' code is linked into them:
+//! - the **gigger** bundle (`gig-form` feature): every island, the gig form's included;
+//! - the **light** bundle: without the gig form, for the sign-in and profile pages, whose
+//!   islands are a few field checks and "use my location".
 //!
-//! The server picks the bundle per page from the path ([`for_path`]): staff paths get the
-//! full bundle, every other path the gigger bundle when it was built (else the full one,
-//! e.g. under `cargo leptos watch`). Gigger pages are not hydrated as a whole, so links
-//! from them are ordinary page loads: a link to a staff page gets that page, with the
-//! full bundle, from the server.
+//! A gigger page without islands (the feed, a job, the quiz, My gigs) loads no WASM at all.
+//! The server picks the bundle per page from the path ([`for_path`]), falling back to a
+//! bigger one that was built when a smaller one was not (under `cargo leptos watch`, only
+//! the full one). Gigger pages are not hydrated as a whole, so links from them are
+//! ordinary page loads: a link to a staff page gets that page, with the full bundle.
 
 use leptos::prelude::*;
 
@@ -20,7 +22,9 @@ pub const STAFF_PATHS: &[&str] = &["/staff", "/account", "/manage", "/review", "
 /// Which WASM a page needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Bundle {
-    /// Gigger and public pages: the small bundle.
+    /// Gigger and public pages but the gig form: the light bundle.
+    Light,
+    /// The gig form (`/gigs/{job}/do/{reservation}`): the gigger bundle.
     Gigger,
     /// Staff pages: the full bundle.
     Full,
@@ -33,16 +37,29 @@ pub fn for_path(path: &str) -> Bundle {
         .any(|prefix| path.strip_prefix(prefix).is_some_and(|rest| rest.is_empty() || rest.starts_with('/')));
     if staff {
         Bundle::Full
-    } else {
+    } else if is_gig_form(path) {
         Bundle::Gigger
+    } else {
+        Bundle::Light
     }
 }
 
-/// The name `scripts/build-gigger-wasm.sh` gives the gigger bundle's files
-/// (`pkg/gigforge-gigger.HASH.js` and `.wasm`), and the hash file it writes beside the
-/// server binary, as cargo-leptos does for the full bundle.
+/// `/gigs/{job}/do/{reservation}`, the only page with the gig form's island.
+fn is_gig_form(path: &str) -> bool {
+    let number = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
+    matches!(
+        path.trim_end_matches('/').split('/').collect::<Vec<_>>().as_slice(),
+        ["", "gigs", job, "do", reservation] if number(job) && number(reservation)
+    )
+}
+
+/// The names `scripts/build-gigger-wasm.sh` gives the islands bundles' files
+/// (`pkg/NAME.HASH.js` and `.wasm`), and the hash files it writes beside the server
+/// binary, as cargo-leptos does for the full bundle.
 pub const GIGGER_OUTPUT_NAME: &str = "gigforge-gigger";
 pub const GIGGER_HASH_FILE: &str = "hash-gigger.txt";
+pub const LIGHT_OUTPUT_NAME: &str = "gigforge-light";
+pub const LIGHT_HASH_FILE: &str = "hash-light.txt";
 
 /// Loads this page's bundle and hydrates, once the page has loaded and the browser is idle
 /// (2 s at most). Instead of Leptos's `<HydrationScripts>`, which also preloads the WASM
@@ -59,7 +76,7 @@ pub fn HydrateAfterLoad(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     {
         let path = use_context::<axum::http::request::Parts>().map(|parts| parts.uri.path().to_string());
-        let files = server_side::files(&options, path.as_deref().map(for_path).unwrap_or(Bundle::Gigger));
+        let files = server_side::files(&options, path.as_deref().map(for_path).unwrap_or(Bundle::Light));
         // The gigger bundle hydrates each top-level `<leptos-island>` (ui/island.rs) by
         // calling the function the island exports, and a page without islands loads no
         // WASM. `data-hydrated` on <body> says the page's interactive parts are live
@@ -96,7 +113,7 @@ fn nonce() -> Option<leptos::nonce::Nonce> {
 
 #[cfg(feature = "ssr")]
 mod server_side {
-    use super::{Bundle, GIGGER_HASH_FILE, GIGGER_OUTPUT_NAME};
+    use super::{Bundle, GIGGER_HASH_FILE, GIGGER_OUTPUT_NAME, LIGHT_HASH_FILE, LIGHT_OUTPUT_NAME};
     use leptos::prelude::LeptosOptions;
     use std::sync::OnceLock;
 
@@ -104,34 +121,39 @@ mod server_side {
     pub struct Files {
         pub js: String,
         pub wasm: String,
-        /// The gigger bundle: hydrates islands only.
+        /// The gigger or light bundle: hydrates islands only.
         pub islands: bool,
     }
 
-    /// The files of `wanted`, or of the full bundle when the gigger one was not built
-    /// (`cargo leptos watch`, or a build without scripts/build-gigger-wasm.sh). Read once:
-    /// the build writes the hash files before the server starts.
+    /// The files of `wanted`, or of the next bigger bundle that was built: light, then
+    /// gigger, then full (`cargo leptos watch`, or a build without
+    /// scripts/build-gigger-wasm.sh, has only the full one). Read once: the build writes
+    /// the hash files before the server starts.
     pub fn files(options: &LeptosOptions, wanted: Bundle) -> &'static Files {
         static FULL: OnceLock<Files> = OnceLock::new();
         static GIGGER: OnceLock<Option<Files>> = OnceLock::new();
+        static LIGHT: OnceLock<Option<Files>> = OnceLock::new();
         let full = || {
             FULL.get_or_init(|| {
                 read(options, &options.output_name, &options.hash_file).unwrap_or_else(|| unhashed(options))
             })
         };
+        let islands = |cell: &'static OnceLock<Option<Files>>, name: &str, hash_file: &str| {
+            cell.get_or_init(|| {
+                let files =
+                    read(options, name, hash_file).filter(|_| newer_than_full_bundle(options, hash_file));
+                if files.is_none() {
+                    tracing::info!("no {name} WASM bundle built: its pages load a bigger one");
+                }
+                files
+            })
+            .as_ref()
+        };
+        let gigger = || islands(&GIGGER, GIGGER_OUTPUT_NAME, GIGGER_HASH_FILE).unwrap_or_else(full);
         match wanted {
             Bundle::Full => full(),
-            Bundle::Gigger => GIGGER
-                .get_or_init(|| {
-                    let gigger = read(options, GIGGER_OUTPUT_NAME, GIGGER_HASH_FILE)
-                        .filter(|_| newer_than_full_bundle(options));
-                    if gigger.is_none() {
-                        tracing::info!("no gigger WASM bundle built: every page loads the full bundle");
-                    }
-                    gigger
-                })
-                .as_ref()
-                .unwrap_or_else(full),
+            Bundle::Gigger => gigger(),
+            Bundle::Light => islands(&LIGHT, LIGHT_OUTPUT_NAME, LIGHT_HASH_FILE).unwrap_or_else(gigger),
         }
     }
 
@@ -152,20 +174,20 @@ mod server_side {
         Some(Files {
             js: format!("/{pkg}/{name}.{}.js", hash("js")?),
             wasm: format!("/{pkg}/{name}.{}.wasm", hash("wasm")?),
-            islands: name == GIGGER_OUTPUT_NAME,
+            islands: name == GIGGER_OUTPUT_NAME || name == LIGHT_OUTPUT_NAME,
         })
     }
 
-    /// Whether the gigger bundle was built after the full one, as `make build` does. If
-    /// cargo-leptos rebuilt the full bundle since (it also empties `pkg/`), the gigger
-    /// bundle's files are gone or were built from other sources: use the full one.
-    fn newer_than_full_bundle(options: &LeptosOptions) -> bool {
+    /// Whether an islands bundle (its hash file) was built after the full one, as `make
+    /// build` does. If cargo-leptos rebuilt the full bundle since (it also empties `pkg/`),
+    /// the islands bundle's files are gone or were built from other sources.
+    fn newer_than_full_bundle(options: &LeptosOptions, hash_file: &str) -> bool {
         let modified = |file: &str| {
             let dir = std::env::current_exe().ok()?.parent()?.to_path_buf();
             std::fs::metadata(dir.join(file)).and_then(|m| m.modified()).ok()
         };
-        match (modified(GIGGER_HASH_FILE), modified(&options.hash_file)) {
-            (Some(gigger), Some(full)) => gigger >= full,
+        match (modified(hash_file), modified(&options.hash_file)) {
+            (Some(islands), Some(full)) => islands >= full,
             _ => false,
         }
     }
@@ -188,7 +210,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn staff_paths_need_the_full_bundle_and_the_rest_the_gigger_one() {
+    fn staff_paths_need_the_full_bundle_the_gig_form_the_gigger_one_and_the_rest_the_light_one() {
         for staff in [
             "/staff/signin",
             "/account/password",
@@ -202,18 +224,26 @@ mod tests {
         ] {
             assert_eq!(for_path(staff), Bundle::Full, "{staff}");
         }
-        for gigger in [
+        for gig_form in ["/gigs/4/do/9", "/gigs/4/do/9/"] {
+            assert_eq!(for_path(gig_form), Bundle::Gigger, "{gig_form}");
+        }
+        for light in [
             "/",
             "/signin",
             "/signin/code",
             "/gigs",
-            "/gigs/4/do/9",
+            "/gigs/profile",
+            "/gigs/4",
+            "/gigs/4/do",
+            "/gigs/4/do/x",
+            "/gigs/x/do/9",
+            "/gigs/4/do/9/more",
             "/gigs/mine",
             "/managers",
             "/adminx",
             "/nope",
         ] {
-            assert_eq!(for_path(gigger), Bundle::Gigger, "{gigger}");
+            assert_eq!(for_path(light), Bundle::Light, "{light}");
         }
     }
 }

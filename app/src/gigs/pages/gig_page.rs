@@ -84,6 +84,7 @@ fn refusal_message(status: u16, body: &str, refused: &str, hindi: bool) -> Strin
 /// the browser. The gig comes as its JSON text: the island's props travel in the page as
 /// JSON and Leptos serializes them again when the island starts, which for a string is a
 /// copy, not a second pass over the whole form (nor its code in the WASM).
+#[cfg(any(feature = "ssr", feature = "gig-form"))]
 #[island]
 fn GigView(gig_json: String, release_problem: Option<String>) -> impl IntoView {
     crate::ui::island::enter();
@@ -94,6 +95,15 @@ fn GigView(gig_json: String, release_problem: Option<String>) -> impl IntoView {
             view! { <p class="form-alert" role="alert">{t!(i18n, gig.refused)}</p> }.into_any()
         }
     }
+}
+
+/// In the light bundle (no `gig-form` feature, ui/bundle.rs) the gig page is never
+/// hydrated: the server sends it with the gigger bundle. This stand-in keeps the page
+/// compiling there, and is never linked.
+#[cfg(not(any(feature = "ssr", feature = "gig-form")))]
+#[component]
+fn GigView(gig_json: String, release_problem: Option<String>) -> impl IntoView {
+    let _ = (gig_json, release_problem);
 }
 
 #[component]
