@@ -12,8 +12,8 @@ pub fn hydrate() {
     leptos::mount::hydrate_body(app::App);
     #[cfg(not(feature = "staff"))]
     {
-        // The islands' hydrate functions are exported by the app crate: keep it linked.
-        app::ui::island::enter as fn();
         leptos::mount::hydrate_islands();
+        // The reader's language once, on the root owner, for every island.
+        app::ui::island::enter();
     }
 }
