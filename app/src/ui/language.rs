@@ -28,9 +28,10 @@ fn cookie_text(locale: Locale) -> String {
 }
 
 /// English ⇄ हिन्दी. The choice is kept in a cookie, so the server renders the next
-/// page in it too. Once the WASM runs, the switch happens in place; before that (or
-/// without JavaScript) the button posts the form and the server sets the cookie and
-/// sends the reader back to the same page, now in the other language.
+/// page in it too. The button posts the form and the server sets the cookie and sends
+/// the reader back to the same page, now in the other language: so it always goes on
+/// gigger pages, which are not hydrated as a whole (ui/island.rs). On a page the full
+/// bundle hydrated, the switch happens in place instead.
 #[component]
 pub fn LanguageSwitch() -> impl IntoView {
     let i18n = use_i18n();
