@@ -30,8 +30,8 @@ db:
 stop-db:
 	@scripts/pg.sh stop
 
-# The server and the full WASM bundle (cargo-leptos), then the gigger pages' smaller
-# bundle (app/src/ui/bundle.rs).
+# The server and the full WASM bundle (cargo-leptos), then the gigger pages' two
+# islands-only bundles (app/src/ui/bundle.rs).
 build: tools
 	cargo leptos build --release
 	scripts/build-gigger-wasm.sh
