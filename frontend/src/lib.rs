@@ -2,9 +2,10 @@
 // Deeply nested view types (the form builder) need more than the default 128.
 #![recursion_limit = "256"]
 
-/// The full bundle (the `staff` feature) hydrates the whole page. The gigger bundle only
-/// gets the reactive system ready here; the page's script then hydrates each island
-/// (`app::ui::island`), so no page component but the islands is linked into it.
+/// The full bundle (the `staff` feature) hydrates the whole page. The islands bundles
+/// (gigger and light) only get the reactive system and the reader's language ready here;
+/// the page's script then hydrates each island (`app::ui::island`), so no page component
+/// but the islands is linked into them.
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();

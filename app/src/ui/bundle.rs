@@ -77,7 +77,7 @@ pub fn HydrateAfterLoad(options: LeptosOptions) -> impl IntoView {
     {
         let path = use_context::<axum::http::request::Parts>().map(|parts| parts.uri.path().to_string());
         let files = server_side::files(&options, path.as_deref().map(for_path).unwrap_or(Bundle::Light));
-        // The gigger bundle hydrates each top-level `<leptos-island>` (ui/island.rs) by
+        // An islands bundle (gigger or light) hydrates each top-level `<leptos-island>` (ui/island.rs) by
         // calling the function the island exports, and a page without islands loads no
         // WASM. `data-hydrated` on <body> says the page's interactive parts are live
         // (browser tests wait for it); the full bundle's App sets it itself.
