@@ -218,9 +218,10 @@ def machine_ticks():
 class CpuMeter:
     """CPU used between start() and stop(), in cores (1.0 = one core busy all along)."""
 
-    def __init__(self, server_pid=None):
+    def __init__(self, server_pid=None, load_pid=None):
         self.server_pid = server_pid
-        self.own = {os.getpid()} | ({server_pid} if server_pid else set())
+        self.load_pid = load_pid  # the Rust load client, counted as client
+        self.own = {os.getpid()} | {pid for pid in (server_pid, load_pid) if pid}
 
     def snapshot(self):
         me = resource.getrusage(resource.RUSAGE_SELF)
@@ -231,6 +232,7 @@ class CpuMeter:
             "server": cpu_ticks_of(self.server_pid) if self.server_pid else 0,
             "procs": process_ticks(),
             "client": me.ru_utime + me.ru_stime,
+            "load": cpu_ticks_of(self.load_pid) if self.load_pid else 0,
             "children": kids.ru_utime + kids.ru_stime,
         }
 
@@ -259,7 +261,7 @@ class CpuMeter:
             "server": (b["server"] - a["server"]) / hz / dt,
             "postgres": max(0.0, cores.get("postgres", 0.0)),
             "others": others,
-            "client": (b["client"] - a["client"]) / dt,
+            "client": (b["client"] - a["client"]) / dt + (b["load"] - a["load"]) / hz / dt,
             "children": (b["children"] - a["children"]) / dt,
         }
 
@@ -439,6 +441,46 @@ class RequestLog:
         self.errors = Counter()
 
 
+def load_binary():
+    """The Rust load client (bench/load), built by scripts/bench-pipeline.sh."""
+    if os.environ.get("GIGFORGE_LOAD_BIN"):
+        return Path(os.environ["GIGFORGE_LOAD_BIN"])
+    dirs = [os.environ.get("CARGO_TARGET_DIR"), Path.home() / ".cache/gigforge/target", ROOT / "target"]
+    for d in dirs:
+        if d and (Path(d) / "release/gigforge-load").is_file():
+            return Path(d) / "release/gigforge-load"
+    die("no load client (release/gigforge-load): run scripts/bench-pipeline.sh, or use --client python")
+
+
+async def start_rust_load(giggers, job, photo_dir, args):
+    """Starts bench/load's giggers (the same signed-in sessions); returns the process and
+    the monotonic time its clock started."""
+    work = Path(tempfile.mkdtemp(prefix="gigforge-load-"))
+    cookies = work / "cookies.txt"
+    cookies.write_text("".join(g.cookie + "\n" for g in giggers))
+    command = [str(load_binary()), giggers[0].base, str(job), str(args.warmup), str(args.duration), str(cookies)]
+    if photo_dir is not None:
+        command.append(str(photo_dir))
+    proc = await asyncio.create_subprocess_exec(*command, stdout=asyncio.subprocess.PIPE)
+    first = (await proc.stdout.readline()).decode().strip()
+    t_start = time.monotonic()
+    if first != "started":
+        die(f"the load client did not start: {first!r}")
+    proc.work = work
+    return proc, t_start
+
+
+async def finish_rust_load(proc, t_start, log):
+    out = await proc.stdout.read()
+    if await proc.wait() != 0:
+        die(f"the load client failed (exit {proc.returncode})")
+    shutil.rmtree(proc.work, ignore_errors=True)
+    result = json.loads(out)
+    log.requests.extend((kind, t_start + t0, t_start + t1, status) for kind, t0, t1, status in result["requests"])
+    for kind, status, body, count in result["errors"]:
+        log.errors[(kind, status, body)] += count
+
+
 def percentile(sorted_values, p):
     """Nearest-rank percentile of an ascending list (None when empty)."""
     if not sorted_values:
@@ -521,13 +563,18 @@ async def run_phase(name, giggers, job, photo, args, url, server_pid, build_tool
     watcher = asyncio.create_task(watch_build_tools(stop_watch, build_tools_seen))
     verdicts_before = qc_verdicts(url)
     q_start = await queue_state(url)
-    t_start = time.monotonic()
+    load = None
+    if args.client == "rust":
+        load, t_start = await start_rust_load(giggers, job, photo, args)
+    else:
+        t_start = time.monotonic()
+        loops = [asyncio.create_task(gig_loop(g, job, photo, t_start + args.warmup + args.duration, log))
+                 for g in giggers]
     window = (t_start + args.warmup, t_start + args.warmup + args.duration)
-    loops = [asyncio.create_task(gig_loop(g, job, photo, window[1], log)) for g in giggers]
 
     # QC progress and CPU over exactly the measured window.
     await asyncio.sleep(window[0] - time.monotonic())
-    cpu = CpuMeter(server_pid)
+    cpu = CpuMeter(server_pid, load.pid if load else None)
     cpu.start()
     q_window_start = await queue_state(url)
     stats_start = await db_stats(url)
@@ -535,7 +582,10 @@ async def run_phase(name, giggers, job, photo, args, url, server_pid, build_tool
     q_window_end = await queue_state(url)
     stats_end = await db_stats(url)
     cpu_used = cpu.stop()
-    await asyncio.gather(*loops)
+    if load:
+        await finish_rust_load(load, t_start, log)
+    else:
+        await asyncio.gather(*loops)
     t_load_end = time.monotonic()
     q_load_end = await queue_state(url)
 
@@ -781,7 +831,8 @@ def report(args, notes, phases, bench, build_tools_seen, problems):
     out = [f"# End-to-end pipeline benchmark, {datetime.date.today().isoformat()}", ""]
     out.append(f"{args.giggers} concurrent simulated giggers (and pgbench clients), {args.warmup:g} s warm-up, "
                f"{args.duration:g} s measured per phase; release server with every stage worker "
-               "(`gigforge serve`), client and PostgreSQL on the same machine.")
+               "(`gigforge serve`), client and PostgreSQL on the same machine; client: "
+               + ("bench/load (Rust)." if args.client == "rust" else "aiohttp (Python)."))
     out.append("")
     out += lines
     out.append("")
@@ -863,8 +914,14 @@ async def end_to_end(binary, args, work, build_tools_seen):
                 photos = make_photos(args.photos)
                 sizes = sorted(len(p) for p in photos)
                 say(f"photos: {len(photos)} different 1600 x 1200 JPEGs, {sizes[0]}-{sizes[-1]} bytes")
-                # One shared cycle: every submission of the phase gets the next picture.
-                photo = itertools.cycle(photos)
+                if args.client == "rust":
+                    photo = work / "photos"  # the load client sends them in turn
+                    photo.mkdir()
+                    for i, data in enumerate(photos):
+                        (photo / f"{i:04d}.jpg").write_bytes(data)
+                else:
+                    # One shared cycle: every submission of the phase gets the next picture.
+                    photo = itertools.cycle(photos)
             for name in args.phases:
                 phases.append(await run_phase(name, giggers, job, photo if name == "photo" else None, args, url,
                                               server.proc.pid, build_tools_seen))
@@ -888,6 +945,8 @@ def main():
                         help="different photos, used in turn (600; more than a photo phase submits)")
     parser.add_argument("--phases", default="json,photo", help="json,photo (default), json or photo")
     parser.add_argument("--no-pgbench", action="store_true", help="skip the pgbench comparison")
+    parser.add_argument("--client", choices=("rust", "python"), default="rust",
+                        help="the simulated giggers' HTTP client: bench/load in Rust (default) or aiohttp here")
     parser.add_argument("--drain-timeout", type=float, default=600, help="seconds to wait for the queues (600)")
     parser.add_argument("--keep", action="store_true", help="keep the databases and the work directory")
     parser.add_argument("--out", help="the Markdown report (default bench/results/pipeline-e2e-<date>[-size].md)")

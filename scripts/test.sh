@@ -50,7 +50,7 @@ fi
 
 rust_tests() {
   # sqlx::test makes a fresh database per test on the server DATABASE_URL names.
-  create_db gigforge_test && DATABASE_URL=$(db_url gigforge_test) cargo test -p app -p server --lib --bins --tests
+  create_db gigforge_test && DATABASE_URL=$(db_url gigforge_test) cargo test -p app -p server -p gigforge-load --lib --bins --tests
 }
 
 release_build() {
@@ -87,7 +87,7 @@ if [ "${1:-}" = browser ]; then
 fi
 
 step "cargo fmt --check" cargo fmt --all --check
-step "clippy (server side, ssr)" cargo clippy -p app -p server --all-targets -- -D warnings
+step "clippy (server side, ssr)" cargo clippy -p app -p server -p gigforge-load --all-targets -- -D warnings
 step "clippy (browser side, hydrate)" cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 step "unit + integration tests" rust_tests
 step "release build (server + WASM)" release_build
