@@ -167,7 +167,7 @@ async fn a_hundred_reservers_of_one_unit_leave_exactly_one_holder(pool: PgPool) 
         .into_iter()
         .map(|me| {
             let pool = pool.clone();
-            tokio::spawn(async move { reserve::reserve(&pool, &me, job, limits(), now).await })
+            tokio::spawn(async move { reserve::reserve(&pool, me.id, job, limits(), now).await })
         })
         .collect();
     let mut held = 0;
@@ -202,15 +202,15 @@ async fn overlap_hands_a_unit_to_as_many_different_giggers_as_it_needs(pool: PgP
     let a = gigger(&pool, 1, &["en"], None).await;
     let b = gigger(&pool, 2, &["en"], None).await;
     let c = gigger(&pool, 3, &["en"], None).await;
-    let first = reserve::reserve(&pool, &a, job, limits(), now).await.unwrap();
+    let first = reserve::reserve(&pool, a.id, job, limits(), now).await.unwrap();
     // Pressing again returns the gig already held rather than a second one.
-    assert_eq!(reserve::reserve(&pool, &a, job, limits(), now).await.unwrap(), first);
-    reserve::reserve(&pool, &b, job, limits(), now).await.unwrap();
-    assert!(matches!(reserve::reserve(&pool, &c, job, limits(), now).await, Err(AppError::Conflict(_))));
+    assert_eq!(reserve::reserve(&pool, a.id, job, limits(), now).await.unwrap(), first);
+    reserve::reserve(&pool, b.id, job, limits(), now).await.unwrap();
+    assert!(matches!(reserve::reserve(&pool, c.id, job, limits(), now).await, Err(AppError::Conflict(_))));
     // A gigger who gave a unit back never gets the same unit again.
     reserve::release(&pool, a.id, job, first.reservation_id, now).await.unwrap();
-    assert!(matches!(reserve::reserve(&pool, &a, job, limits(), now).await, Err(AppError::Conflict(_))));
-    reserve::reserve(&pool, &c, job, limits(), now).await.unwrap();
+    assert!(matches!(reserve::reserve(&pool, a.id, job, limits(), now).await, Err(AppError::Conflict(_))));
+    reserve::reserve(&pool, c.id, job, limits(), now).await.unwrap();
     assert_summaries_match(&pool).await;
 }
 
@@ -223,9 +223,9 @@ async fn a_gigger_holds_one_gig_per_job_and_three_in_all(pool: PgPool) {
         jobs.push(live_job(&pool, Job::default(), &[None, None]).await);
     }
     for job in &jobs[..3] {
-        reserve::reserve(&pool, &me, *job, limits(), now).await.unwrap();
+        reserve::reserve(&pool, me.id, *job, limits(), now).await.unwrap();
     }
-    match reserve::reserve(&pool, &me, jobs[3], limits(), now).await {
+    match reserve::reserve(&pool, me.id, jobs[3], limits(), now).await {
         Err(AppError::Conflict(message)) => {
             assert!(message.en.contains("3 gigs") && message.hi.contains("3 गिग"), "{message:?}")
         }
@@ -240,7 +240,7 @@ async fn a_gigger_holds_one_gig_per_job_and_three_in_all(pool: PgPool) {
     assert_eq!(per_job, 1);
     // Once one of them is past its deadline, it no longer counts.
     let later = now + Duration::minutes(31);
-    reserve::reserve(&pool, &me, jobs[3], limits(), later).await.unwrap();
+    reserve::reserve(&pool, me.id, jobs[3], limits(), later).await.unwrap();
 }
 
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
@@ -249,8 +249,8 @@ async fn expired_reservations_return_their_units_to_the_pool(pool: PgPool) {
     let job = live_job(&pool, Job::default(), &[Some((12.97, 77.59)), Some((12.98, 77.59))]).await;
     let a = gigger(&pool, 1, &["en"], Some((12.97, 77.59))).await;
     let b = gigger(&pool, 2, &["en"], Some((12.97, 77.59))).await;
-    reserve::reserve(&pool, &a, job, limits(), now).await.unwrap();
-    reserve::reserve(&pool, &b, job, limits(), now).await.unwrap();
+    reserve::reserve(&pool, a.id, job, limits(), now).await.unwrap();
+    reserve::reserve(&pool, b.id, job, limits(), now).await.unwrap();
     assert_eq!(expiry::expire_due(&pool, now + Duration::minutes(29), 100).await.unwrap(), 0);
     assert_eq!(expiry::expire_due(&pool, now + Duration::minutes(31), 100).await.unwrap(), 2);
     let (gigs_left, expired): (i64, i64) = sqlx::query_as(
@@ -313,10 +313,10 @@ async fn an_open_job_makes_its_gigs_as_they_are_taken(pool: PgPool) {
     assert_eq!(feed_of(a.clone()).await, Some(stock + 1), "the stock plus the one gig still to make");
 
     // A gig taken is topped up; the target caps the making.
-    reserve::reserve(&pool, &a, job, limits(), now).await.unwrap();
+    reserve::reserve(&pool, a.id, job, limits(), now).await.unwrap();
     assert_eq!(expiry::top_up_open_jobs(&mut *conn, None).await.unwrap(), 1);
     assert_eq!(expiry::top_up_open_jobs(&mut *conn, None).await.unwrap(), 0, "the stock is full again");
-    reserve::reserve(&pool, &b, job, limits(), now).await.unwrap();
+    reserve::reserve(&pool, b.id, job, limits(), now).await.unwrap();
     assert_eq!(expiry::top_up_open_jobs(&mut *conn, None).await.unwrap(), 0, "the target is reached");
     assert_eq!(made(pool.clone()).await, (stock + 1, stock + 1));
     assert_eq!(feed_of(b.clone()).await, Some(stock - 1));
@@ -352,7 +352,7 @@ async fn a_reservation_does_not_wait_for_its_busy_job_row(pool: PgPool) {
         .execute(&mut *holder)
         .await
         .unwrap();
-    let reserving = reserve::reserve(&pool, &me, job, limits(), chrono::Utc::now());
+    let reserving = reserve::reserve(&pool, me.id, job, limits(), chrono::Utc::now());
     tokio::time::timeout(std::time::Duration::from_secs(10), reserving)
         .await
         .expect("the reservation waited for the job row")
@@ -378,7 +378,7 @@ async fn the_nearest_free_unit_is_reserved_first(pool: PgPool) {
     let middle = Some((13.00, 77.59));
     let job = live_job(&pool, Job::default(), &[far, near, middle]).await;
     let me = gigger(&pool, 1, &["en"], Some((12.97, 77.59))).await;
-    let held = reserve::reserve(&pool, &me, job, limits(), now).await.unwrap();
+    let held = reserve::reserve(&pool, me.id, job, limits(), now).await.unwrap();
     let title: String = sqlx::query_scalar(
         "select u.title from reservations r join units u on u.job_id = r.job_id and u.id = r.unit_id where r.id = $1",
     )
@@ -397,7 +397,13 @@ async fn the_nearest_free_unit_is_reserved_first(pool: PgPool) {
         &[far],
     )
     .await;
-    assert!(matches!(reserve::reserve(&pool, &me, limited, limits(), now).await, Err(AppError::Conflict(_))));
+    match reserve::reserve(&pool, me.id, limited, limits(), now).await {
+        Err(AppError::Conflict(message)) => assert!(message.en.contains("close enough"), "{message:?}"),
+        other => panic!("a unit beyond the limit was not refused: {other:?}"),
+    }
+    // Units without a location are still handed to a gigger who has one.
+    let unlocated = live_job(&pool, Job::default(), &[None]).await;
+    reserve::reserve(&pool, me.id, unlocated, limits(), now).await.unwrap();
 }
 
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
@@ -513,7 +519,7 @@ async fn daily_caps_and_training_decide_eligibility(pool: PgPool) {
     // Untrained: listed (trainable), but no gig yet.
     let page = feed::page(&pool, &me, None, 10, 50_000, now).await.unwrap();
     assert!(page.cards.iter().any(|c| c.job_id == job && c.needs_training));
-    assert!(matches!(reserve::reserve(&pool, &me, job, limits(), now).await, Err(AppError::Conflict(_))));
+    assert!(matches!(reserve::reserve(&pool, me.id, job, limits(), now).await, Err(AppError::Conflict(_))));
 
     // The right answers never reach the gigger.
     let to_take = training::to_take(&pool, me.id, training_id, now).await.unwrap();
@@ -539,7 +545,7 @@ async fn daily_caps_and_training_decide_eligibility(pool: PgPool) {
             .unwrap();
     assert!(pass.passed);
     let later = now + Duration::minutes(62);
-    reserve::reserve(&pool, &me, job, limits(), later).await.unwrap();
+    reserve::reserve(&pool, me.id, job, limits(), later).await.unwrap();
 
     // Someone who used every attempt no longer sees the job.
     let failing = gigger(&pool, 2, &["en"], None).await;
@@ -553,7 +559,7 @@ async fn daily_caps_and_training_decide_eligibility(pool: PgPool) {
     // A daily cap of one: after one submission today the job leaves the feed.
     let capped = live_job(&pool, Job { daily_cap: Some(1), ..Job::default() }, &[None, None]).await;
     let worker = gigger(&pool, 3, &["en"], None).await;
-    let held = reserve::reserve(&pool, &worker, capped, limits(), now).await.unwrap();
+    let held = reserve::reserve(&pool, worker.id, capped, limits(), now).await.unwrap();
     sqlx::query(
         "insert into submissions (job_id, unit_id, reservation_id, gigger_id, form_version, answers,
              idempotency_key, request_digest, pay_paise, received_at)

@@ -168,8 +168,7 @@ pub async fn load_gig_job(job_id: i64) -> Result<GigJob, AppError> {
 pub async fn reserve_gig(job_id: i64) -> Result<ReservationSummary, AppError> {
     respond(async move {
         let (state, me) = gigger().await?;
-        let me = profile::me(&state.pool, me).await?;
-        let held = reserve::reserve(&state.pool, &me, job_id, state.gig_limits, state.clock.now()).await?;
+        let held = reserve::reserve(&state.pool, me, job_id, state.gig_limits, state.clock.now()).await?;
         leptos_axum::redirect(&format!("/gigs/{}/do/{}", held.job_id, held.reservation_id));
         Ok(held)
     })

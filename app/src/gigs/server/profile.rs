@@ -39,33 +39,58 @@ struct ProfileRow {
 }
 
 pub async fn load(pool: &PgPool, user_id: i64) -> Result<Option<GiggerProfile>, sqlx::Error> {
-    let row: Option<ProfileRow> = sqlx::query_as(
-        "select u.display_name, u.phone, p.city, p.pincode, p.languages, p.upi_id, p.latitude,
-                p.longitude, p.location_source, p.trust_score
-         from gigger_profiles p join users u on u.id = p.user_id where p.user_id = $1",
-    )
-    .bind(user_id)
-    .fetch_optional(pool)
-    .await?;
-    Ok(row.map(|row| GiggerProfile {
-        name: row.display_name,
-        phone: row.phone,
-        city: row.city,
-        pincode: row.pincode,
-        languages: row.languages.iter().filter_map(|code| Lang::parse(code)).collect(),
-        upi_id: row.upi_id,
-        latitude: row.latitude,
-        longitude: row.longitude,
-        location_source: row.location_source,
-        trust_score: row.trust_score,
-    }))
+    let row: Option<ProfileRow> = sqlx::query_as(&format!("{PROFILE_SELECT} where p.user_id = $1"))
+        .bind(user_id)
+        .fetch_optional(pool)
+        .await?;
+    Ok(row.map(ProfileRow::into_profile))
+}
+
+const PROFILE_SELECT: &str =
+    "select u.display_name, u.phone, p.city, p.pincode, p.languages, p.upi_id, p.latitude,
+            p.longitude, p.location_source, p.trust_score
+     from gigger_profiles p join users u on u.id = p.user_id";
+
+impl ProfileRow {
+    fn into_profile(self) -> GiggerProfile {
+        GiggerProfile {
+            name: self.display_name,
+            phone: self.phone,
+            city: self.city,
+            pincode: self.pincode,
+            languages: self.languages.iter().filter_map(|code| Lang::parse(code)).collect(),
+            upi_id: self.upi_id,
+            latitude: self.latitude,
+            longitude: self.longitude,
+            location_source: self.location_source,
+            trust_score: self.trust_score,
+        }
+    }
+}
+
+/// `me` with the profile row locked until the transaction ends: the gigger's own
+/// concurrent requests that change what they hold wait for each other.
+pub async fn me_locked(conn: &mut sqlx::PgConnection, user_id: i64) -> Result<Me, AppError> {
+    let row: Option<ProfileRow> =
+        sqlx::query_as(&format!("{PROFILE_SELECT} where p.user_id = $1 for update of p"))
+            .bind(user_id)
+            .fetch_optional(conn)
+            .await?;
+    match row {
+        Some(row) => Ok(Me { id: user_id, profile: row.into_profile() }),
+        None => Err(no_profile()),
+    }
+}
+
+fn no_profile() -> AppError {
+    AppError::invalid("profile", "Tell us about yourself first.")
 }
 
 /// The gigger with their profile, or a request to complete it first.
 pub async fn me(pool: &PgPool, user_id: i64) -> Result<Me, AppError> {
     match load(pool, user_id).await? {
         Some(profile) => Ok(Me { id: user_id, profile }),
-        None => Err(AppError::invalid("profile", "Tell us about yourself first.")),
+        None => Err(no_profile()),
     }
 }
 

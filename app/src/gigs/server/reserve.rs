@@ -1,12 +1,16 @@
 //! Getting a gig: one free slot of one unit, held until a deadline the server sets.
 //!
-//! The unit is picked and locked in one statement with `FOR UPDATE SKIP LOCKED`, so a
-//! hundred giggers pressing "Get a gig" at once each get a different unit (or none),
-//! never one slot twice. The gigger's own profile row is locked first, which orders
-//! that gigger's concurrent requests so the per-gigger limits hold.
+//! The unit is picked and locked with `FOR UPDATE SKIP LOCKED`, so a hundred giggers
+//! pressing "Get a gig" at once each get a different unit (or none), never one slot
+//! twice. The gigger's own profile row is read and locked first, which orders that
+//! gigger's concurrent requests so the per-gigger limits hold.
+//!
+//! A gig is a few round trips to PostgreSQL, and each costs the database more than the
+//! statement's own work (bench/README.md, "The pipeline end to end"): the profile with
+//! its lock, the decision's facts, and the unit's pick, slot and reservation together.
 
 use super::eligibility::{bind_me, check_columns, first_failed, passed_conditions, CONDITIONS, ME_CTE};
-use super::{Me, METRES_PER_DEGREE};
+use super::{profile, Me, METRES_PER_DEGREE};
 use crate::error::AppError;
 use crate::gigs::ReservationSummary;
 use chrono::{DateTime, Utc};
@@ -52,29 +56,28 @@ pub async fn active_for_job(
     Ok(row.map(|(reservation_id, deadline)| ReservationSummary { job_id, reservation_id, deadline }))
 }
 
-/// Reserves the next suitable unit of `job_id` for `me`: the nearest free one when the
-/// job's units have locations and the gigger's is known, else the oldest. Pressing
-/// twice returns the reservation already held.
+/// Reserves the next suitable unit of `job_id` for the gigger: the nearest free one
+/// when the job's units have locations and the gigger's is known, else the oldest.
+/// Pressing twice returns the reservation already held.
 pub async fn reserve(
     pool: &PgPool,
-    me: &Me,
+    gigger_id: i64,
     job_id: i64,
     limits: GigLimits,
     now: DateTime<Utc>,
 ) -> Result<ReservationSummary, AppError> {
     let mut tx = pool.begin().await?;
-    sqlx::query("select 1 from gigger_profiles where user_id = $1 for update")
-        .bind(me.id)
-        .execute(&mut *tx)
-        .await?;
-    // A reservation past its deadline that the sweeper has not reached yet ends here,
-    // so it neither blocks a new one nor counts against the limits.
-    expire_mine(&mut tx, me.id, now).await?;
-    // One statement reads everything the decision needs (it was six round trips; the
-    // end-to-end benchmark could not tell the difference, bench/README.md).
-    let Some(gate) = gate(&mut tx, me, job_id, now).await? else {
+    let me = profile::me_locked(&mut tx, gigger_id).await?;
+    // One statement reads everything the decision needs.
+    let Some(mut gate) = gate(&mut tx, &me, job_id, now).await? else {
         return Err(AppError::Conflict(CONDITIONS[0].message()));
     };
+    if gate.overdue {
+        // A reservation past its deadline that the sweeper has not reached yet ends here,
+        // so it neither blocks a new one nor counts against the limits.
+        expire_mine(&mut tx, me.id, now).await?;
+        gate = self::gate(&mut tx, &me, job_id, now).await?.ok_or(AppError::NotFound)?;
+    }
     if let Some((reservation_id, deadline)) = gate.active {
         return Ok(ReservationSummary { job_id, reservation_id, deadline });
     }
@@ -91,60 +94,35 @@ pub async fn reserve(
             format!("आपके पास पहले से {held} गिग हैं। नया गिग लेने के लिए किसी एक को जमा करें या छोड़ें।"),
         ));
     }
-    let (minutes, max_distance_m) = (gate.reservation_minutes, gate.max_distance_m);
-
-    let unit = match me.location() {
-        Some(location) => nearest_free_unit(&mut tx, me.id, job_id, location).await?,
-        None => None,
-    };
-    let unit_id = match unit {
-        Some((unit_id, distance_deg)) => {
-            if let Some(max) = max_distance_m {
-                if distance_deg * METRES_PER_DEGREE > max {
-                    return Err(AppError::conflict(
-                        "No gig of this job is close enough to you right now.",
-                        "इस काम का कोई गिग अभी आपके पास नहीं है।",
-                    ));
-                }
-            }
-            Some(unit_id)
-        }
-        None if max_distance_m.is_some() && me.location().is_none() => {
-            return Err(AppError::conflict(
-                "This job needs your location. Add it in your profile.",
-                "इस काम के लिए आपका स्थान चाहिए। इसे अपनी प्रोफ़ाइल में जोड़ें।",
-            ))
-        }
-        None => oldest_free_unit(&mut tx, me.id, job_id).await?,
-    };
-    let Some(unit_id) = unit_id else {
+    if gate.max_distance_m.is_some() && me.location().is_none() {
         return Err(AppError::conflict(
+            "This job needs your location. Add it in your profile.",
+            "इस काम के लिए आपका स्थान चाहिए। इसे अपनी प्रोफ़ाइल में जोड़ें।",
+        ));
+    }
+    let deadline = now + chrono::Duration::minutes(i64::from(gate.reservation_minutes));
+    let mut taken = Taken::NoneFree;
+    if me.location().is_some() {
+        taken = take_unit(&mut tx, &me, Pick::Nearest, job_id, gate.max_distance_m, now, deadline).await?;
+    }
+    if matches!(taken, Taken::NoneFree) {
+        // No gigger location, or no free unit with one: units without a location count too.
+        taken = take_unit(&mut tx, &me, Pick::Oldest, job_id, gate.max_distance_m, now, deadline).await?;
+    }
+    match taken {
+        Taken::Held(reservation_id, deadline) => {
+            tx.commit().await?;
+            Ok(ReservationSummary { job_id, reservation_id, deadline })
+        }
+        Taken::TooFar => Err(AppError::conflict(
+            "No gig of this job is close enough to you right now.",
+            "इस काम का कोई गिग अभी आपके पास नहीं है।",
+        )),
+        Taken::NoneFree => Err(AppError::conflict(
             "Every gig of this job is taken right now. Try again later.",
             "इस काम के सभी गिग अभी लिए जा चुके हैं। थोड़ी देर बाद फिर कोशिश करें।",
-        ));
-    };
-
-    // The unit's slot and the reservation in one statement (one round trip fewer per
-    // gig); the unit's row is already locked by the choice above.
-    let deadline = now + chrono::Duration::minutes(i64::from(minutes));
-    let (reservation_id, deadline): (i64, DateTime<Utc>) = sqlx::query_as(
-        "with taken as (
-             update units set slots_left = slots_left - 1 where job_id = $1 and id = $2 returning id
-         )
-         insert into reservations (job_id, unit_id, gigger_id, reserved_at, deadline, form_version)
-         select $1, taken.id, $3, $4, $5, (select max(version) from job_form_versions where job_id = $1)
-         from taken
-         returning id, deadline",
-    )
-    .bind(job_id)
-    .bind(unit_id)
-    .bind(me.id)
-    .bind(now)
-    .bind(deadline)
-    .fetch_one(&mut *tx)
-    .await?;
-    tx.commit().await?;
-    Ok(ReservationSummary { job_id, reservation_id, deadline })
+        )),
+    }
 }
 
 /// What "get a gig" decides on, for one gigger and job.
@@ -156,6 +134,8 @@ struct Gate {
     training_ok: bool,
     /// Active reservations across all jobs.
     held: i64,
+    /// Whether any of the gigger's reservations is past its deadline but not ended yet.
+    overdue: bool,
     reservation_minutes: i32,
     max_distance_m: Option<f64>,
 }
@@ -170,6 +150,7 @@ impl<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> for Gate {
             active: active_id.zip(active_deadline),
             training_ok: row.try_get("training_ok")?,
             held: row.try_get("held")?,
+            overdue: row.try_get("overdue")?,
             reservation_minutes: row.try_get("reservation_minutes")?,
             max_distance_m: row.try_get("max_distance_m")?,
         })
@@ -185,12 +166,13 @@ async fn gate(
 ) -> Result<Option<Gate>, sqlx::Error> {
     let sql = format!(
         "{ME_CTE}, mine as (
-             select id, job_id, deadline from reservations
-             where gigger_id = $1 and status = 'active' and deadline > $9)
+             select id, job_id, deadline, deadline > $9 as current from reservations
+             where gigger_id = $1 and status = 'active')
          select {checks},
-                (select id from mine where mine.job_id = j.id limit 1) as active_id,
-                (select deadline from mine where mine.job_id = j.id limit 1) as active_deadline,
-                (select count(*) from mine) as held,
+                (select id from mine where mine.job_id = j.id and current limit 1) as active_id,
+                (select deadline from mine where mine.job_id = j.id and current limit 1) as active_deadline,
+                (select count(*) from mine where current) as held,
+                exists (select 1 from mine where not current) as overdue,
                 j.training_id is null or exists (select 1 from certifications c
                     where c.user_id = me.id and c.training_id = j.training_id) as training_ok,
                 j.reservation_minutes,
@@ -202,52 +184,83 @@ async fn gate(
     bind_me(sqlx::query_as::<_, Gate>(&sql), me, now).bind(job_id).bind(now).fetch_optional(conn).await
 }
 
-/// Free units the gigger has never held, nearest first; locked, skipping any another
-/// transaction holds. Returns the unit and its distance in degrees.
-async fn nearest_free_unit(
-    conn: &mut PgConnection,
-    gigger_id: i64,
-    job_id: i64,
-    (latitude, longitude): (f64, f64),
-) -> Result<Option<(i64, f64)>, sqlx::Error> {
-    sqlx::query_as(
-        "select u.id, geo_point(u.latitude, u.longitude) <-> geo_point($3, $4)
-         from units u
-         where u.job_id = $1 and u.status = 'open' and u.slots_left > 0 and u.latitude is not null
-           and not exists (select 1 from reservations r
-                           where r.job_id = $1 and r.unit_id = u.id and r.gigger_id = $2)
-         order by geo_point(u.latitude, u.longitude) <-> geo_point($3, $4)
-         limit 1
-         for update of u skip locked",
-    )
-    .bind(job_id)
-    .bind(gigger_id)
-    .bind(latitude)
-    .bind(longitude)
-    .fetch_optional(conn)
-    .await
+/// Which free unit `take_unit` picks.
+#[derive(Clone, Copy)]
+enum Pick {
+    /// The nearest to the gigger among units with a location.
+    Nearest,
+    /// The oldest, located or not.
+    Oldest,
 }
 
-/// The oldest free unit the gigger has never held (jobs without locations, or a
-/// gigger whose location is unknown).
-async fn oldest_free_unit(
+/// What `take_unit` found.
+enum Taken {
+    Held(i64, DateTime<Utc>),
+    /// The nearest free unit is beyond the job's distance limit.
+    TooFar,
+    NoneFree,
+}
+
+/// Picks the unit and holds it in one statement: a free unit the gigger has never held,
+/// locked, skipping any another transaction holds; then its slot and the reservation.
+/// A nearest unit beyond `max_distance_m` is picked but not taken, so the gigger can be
+/// told why.
+#[allow(clippy::too_many_arguments)]
+async fn take_unit(
     conn: &mut PgConnection,
-    gigger_id: i64,
+    me: &Me,
+    pick: Pick,
     job_id: i64,
-) -> Result<Option<i64>, sqlx::Error> {
-    sqlx::query_scalar(
-        "select u.id from units u
-         where u.job_id = $1 and u.status = 'open' and u.slots_left > 0
-           and not exists (select 1 from reservations r
-                           where r.job_id = $1 and r.unit_id = u.id and r.gigger_id = $2)
-         order by u.id
-         limit 1
-         for update of u skip locked",
-    )
-    .bind(job_id)
-    .bind(gigger_id)
-    .fetch_optional(conn)
-    .await
+    max_distance_m: Option<f64>,
+    now: DateTime<Utc>,
+    deadline: DateTime<Utc>,
+) -> Result<Taken, sqlx::Error> {
+    let (distance, order) = match pick {
+        Pick::Nearest => (
+            "geo_point(u.latitude, u.longitude) <-> geo_point($6, $7)",
+            "u.latitude is not null order by geo_point(u.latitude, u.longitude) <-> geo_point($6, $7)",
+        ),
+        Pick::Oldest => ("null::float8", "true order by u.id"),
+    };
+    let sql = format!(
+        "with unit as (
+             select u.id, {distance} as distance from units u
+             where u.job_id = $1 and u.status = 'open' and u.slots_left > 0
+               and not exists (select 1 from reservations r
+                               where r.job_id = $1 and r.unit_id = u.id and r.gigger_id = $2)
+               and {order}
+             limit 1
+             for update of u skip locked),
+         near_enough as (
+             select id from unit where $5::float8 is null or unit.distance is null or unit.distance * $8 <= $5),
+         taken as (
+             update units set slots_left = slots_left - 1
+             from near_enough where units.job_id = $1 and units.id = near_enough.id
+             returning units.id),
+         held as (
+             insert into reservations (job_id, unit_id, gigger_id, reserved_at, deadline, form_version)
+             select $1, taken.id, $2, $3, $4, (select max(version) from job_form_versions where job_id = $1)
+             from taken
+             returning id, deadline)
+         select held.id, held.deadline from unit left join held on true"
+    );
+    let (latitude, longitude) = me.location().unzip();
+    let row: Option<(Option<i64>, Option<DateTime<Utc>>)> = sqlx::query_as(&sql)
+        .bind(job_id)
+        .bind(me.id)
+        .bind(now)
+        .bind(deadline)
+        .bind(max_distance_m)
+        .bind(latitude)
+        .bind(longitude)
+        .bind(METRES_PER_DEGREE)
+        .fetch_optional(conn)
+        .await?;
+    Ok(match row {
+        None => Taken::NoneFree,
+        Some((Some(id), Some(deadline))) => Taken::Held(id, deadline),
+        Some(_) => Taken::TooFar,
+    })
 }
 
 /// Ends the gigger's own reservations that are past their deadline (the sweeper does

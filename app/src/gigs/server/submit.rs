@@ -208,27 +208,85 @@ struct ReservationRow {
     pay_paise: i64,
 }
 
+/// The reservation, unlocked (the early checks of a submission with photos).
 async fn load_reservation(
     conn: &mut sqlx::PgConnection,
     gigger_id: i64,
     job_id: i64,
     reservation_id: i64,
-    lock: bool,
 ) -> Result<ReservationRow, AppError> {
-    let lock = if lock { " for update of r" } else { "" };
-    sqlx::query_as(&format!(
+    sqlx::query_as(
         "select r.status, r.deadline, r.unit_id, r.form_version, f.schema, j.pay_paise
          from reservations r
          join job_form_versions f on f.job_id = r.job_id and f.version = r.form_version
          join jobs j on j.id = r.job_id
-         where r.job_id = $1 and r.id = $2 and r.gigger_id = $3{lock}"
-    ))
+         where r.job_id = $1 and r.id = $2 and r.gigger_id = $3",
+    )
     .bind(job_id)
     .bind(reservation_id)
     .bind(gigger_id)
     .fetch_optional(conn)
     .await?
     .ok_or(AppError::NotFound)
+}
+
+/// The reservation, locked, with the gigger's submission under `key` if there is one:
+/// one round trip where the fast path used to make two.
+async fn load_reservation_and_earlier(
+    conn: &mut sqlx::PgConnection,
+    gigger_id: i64,
+    job_id: i64,
+    reservation_id: i64,
+    key: &str,
+    digest: &str,
+) -> Result<(ReservationRow, Option<Receipt>), AppError> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        #[sqlx(flatten)]
+        reservation: ReservationRow,
+        earlier_id: Option<i64>,
+        earlier_job_id: Option<i64>,
+        earlier_received_at: Option<DateTime<Utc>>,
+        earlier_pay_paise: Option<i64>,
+        earlier_late: Option<bool>,
+        earlier_digest: Option<String>,
+    }
+    let row: Row = sqlx::query_as(
+        "select r.status, r.deadline, r.unit_id, r.form_version, f.schema, j.pay_paise,
+                s.id as earlier_id, s.job_id as earlier_job_id, s.received_at as earlier_received_at,
+                s.pay_paise as earlier_pay_paise, s.late as earlier_late, s.request_digest as earlier_digest
+         from reservations r
+         join job_form_versions f on f.job_id = r.job_id and f.version = r.form_version
+         join jobs j on j.id = r.job_id
+         left join submissions s on s.gigger_id = $3 and s.idempotency_key = $4::uuid
+         where r.job_id = $1 and r.id = $2 and r.gigger_id = $3
+         for update of r",
+    )
+    .bind(job_id)
+    .bind(reservation_id)
+    .bind(gigger_id)
+    .bind(key)
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let found = match (row.earlier_id, row.earlier_job_id, row.earlier_received_at) {
+        (Some(id), Some(job_id), Some(received_at)) => Some((
+            job_id,
+            id,
+            received_at,
+            row.earlier_pay_paise.unwrap_or_default(),
+            row.earlier_late.unwrap_or_default(),
+            row.earlier_digest.unwrap_or_default(),
+        )),
+        _ if row.reservation.status == "submitted" => {
+            // A duplicate that committed while this waited for the lock: the row read
+            // above is the reservation's newer version, but the join kept the older
+            // snapshot's (absent) submission. A fresh read finds it.
+            return Ok((row.reservation, earlier(conn, gigger_id, key, digest).await?));
+        }
+        _ => None,
+    };
+    Ok((row.reservation, receipt_unless_other_body(found, digest)?))
 }
 
 /// The receipt of the gigger's submission under `key`, if there is one; an error when
@@ -239,7 +297,7 @@ async fn earlier(
     key: &str,
     digest: &str,
 ) -> Result<Option<Receipt>, AppError> {
-    let row: Option<(i64, i64, DateTime<Utc>, i64, bool, String)> = sqlx::query_as(
+    let row: Option<EarlierRow> = sqlx::query_as(
         "select job_id, id, received_at, pay_paise, late, request_digest from submissions
          where gigger_id = $1 and idempotency_key = $2::uuid",
     )
@@ -247,6 +305,12 @@ async fn earlier(
     .bind(key)
     .fetch_optional(conn)
     .await?;
+    receipt_unless_other_body(row, digest)
+}
+
+type EarlierRow = (i64, i64, DateTime<Utc>, i64, bool, String);
+
+fn receipt_unless_other_body(row: Option<EarlierRow>, digest: &str) -> Result<Option<Receipt>, AppError> {
     match row {
         None => Ok(None),
         Some((_, _, _, _, _, stored)) if stored != digest => Err(AppError::invalid(
@@ -308,7 +372,7 @@ pub async fn submit(
     let mut prepared = None;
     if has_photos {
         let mut conn = state.pool.acquire().await?;
-        let reservation = load_reservation(&mut conn, gigger_id, job_id, reservation_id, false).await?;
+        let reservation = load_reservation(&mut conn, gigger_id, job_id, reservation_id).await?;
         if let Some(receipt) = earlier(&mut conn, gigger_id, &key, &digest).await? {
             return Ok(receipt);
         }
@@ -334,8 +398,9 @@ pub async fn submit(
     }
 
     let mut tx = state.pool.begin().await?;
-    let reservation = load_reservation(&mut tx, gigger_id, job_id, reservation_id, true).await?;
-    if let Some(receipt) = earlier(&mut tx, gigger_id, &key, &digest).await? {
+    let (reservation, earlier) =
+        load_reservation_and_earlier(&mut tx, gigger_id, job_id, reservation_id, &key, &digest).await?;
+    if let Some(receipt) = earlier {
         return Ok(receipt);
     }
     let late = still_open(&reservation.status, reservation.deadline, now, grace)?;
@@ -348,11 +413,31 @@ pub async fn submit(
             (answers, Vec::new(), Vec::new())
         }
     };
+    // The submission, the reservation's end, a slot taken back after expiry, the event
+    // and the QC stage's task (as `queue::enqueue` would queue it) in one statement.
     let (submission_id, received_at): (i64, DateTime<Utc>) = sqlx::query_as(
-        "insert into submissions (job_id, unit_id, reservation_id, gigger_id, form_version, answers,
-             idempotency_key, request_digest, started_on_device_at, submitted_on_device_at, received_at, late, pay_paise)
-         values ($1, $2, $3, $4, $5, $6, $7::uuid, $8, $9, $10, $11, $12, $13)
-         returning id, received_at",
+        "with submission as (
+             insert into submissions (job_id, unit_id, reservation_id, gigger_id, form_version, answers,
+                 idempotency_key, request_digest, started_on_device_at, submitted_on_device_at, received_at,
+                 late, pay_paise)
+             values ($1, $2, $3, $4, $5, $6, $7::uuid, $8, $9, $10, $11, $12, $13)
+             returning id, received_at),
+         ended as (
+             update reservations set status = 'submitted', ended_at = $11 where job_id = $1 and id = $3),
+         -- The sweeper gave an expired reservation's slot back; a submission within the
+         -- grace period takes it again (if another gigger got it meanwhile, the unit simply
+         -- has one more answer).
+         retaken as (
+             update units set slots_left = slots_left - 1
+             where $14 and job_id = $1 and id = $2 and slots_left > 0),
+         event as (
+             insert into submission_events (job_id, submission_id, kind, detail, at)
+             select $1, submission.id, 'received', $15, $11 from submission),
+         qc_task as (
+             insert into stage_tasks (job_id, stage, subject_id)
+             select $1, $16, submission.id from submission
+             on conflict (job_id, stage, subject_id) do nothing)
+         select id, received_at from submission",
     )
     .bind(job_id)
     .bind(reservation.unit_id)
@@ -367,25 +452,11 @@ pub async fn submit(
     .bind(now)
     .bind(late)
     .bind(reservation.pay_paise)
+    .bind(reservation.status == "expired")
+    .bind(serde_json::json!({ "late": late, "photos": checked.len() }))
+    .bind(crate::pipeline::Stage::Qc.name())
     .fetch_one(&mut *tx)
     .await?;
-    sqlx::query("update reservations set status = 'submitted', ended_at = $3 where job_id = $1 and id = $2")
-        .bind(job_id)
-        .bind(reservation_id)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-    if reservation.status == "expired" {
-        // The sweeper gave the slot back; a submission within the grace period takes it
-        // again (if another gigger got it meanwhile, the unit simply has one more answer).
-        sqlx::query(
-            "update units set slots_left = slots_left - 1 where job_id = $1 and id = $2 and slots_left > 0",
-        )
-        .bind(job_id)
-        .bind(reservation.unit_id)
-        .execute(&mut *tx)
-        .await?;
-    }
     for ((field, position, photo), storage_key) in checked.iter().zip(&storage_keys) {
         sqlx::query(
             "insert into submission_photos (job_id, submission_id, field_key, position, storage_key, sha256,
@@ -407,16 +478,6 @@ pub async fn submit(
         .execute(&mut *tx)
         .await?;
     }
-    sqlx::query("insert into submission_events (job_id, submission_id, kind, detail, at) values ($1, $2, 'received', $3, $4)")
-        .bind(job_id)
-        .bind(submission_id)
-        .bind(serde_json::json!({ "late": late, "photos": checked.len() }))
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-    // The QC stage takes it from here, queued with the submission itself.
-    crate::pipeline::server::queue::enqueue(&mut tx, crate::pipeline::Stage::Qc, job_id, submission_id)
-        .await?;
     tx.commit().await?;
     Ok(Receipt { job_id, submission_id, received_at, pay: Paise(reservation.pay_paise), late })
 }
