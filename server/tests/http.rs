@@ -376,6 +376,38 @@ async fn health_readiness_and_not_found(pool: PgPool) {
 }
 
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn pages_are_compressed_and_tiny_answers_are_not(pool: PgPool) {
+    common::seed_demo(&pool).await;
+    let app = common::spawn(pool).await;
+    let client = app.client();
+    let get = |path: &'static str| client.get(app.url(path)).header("accept-encoding", "br, gzip").send();
+    let page = get("/signin").await.unwrap();
+    assert_eq!(page.status(), 200);
+    assert_eq!(page.headers().get("content-encoding").map(|v| v.to_str().unwrap()), Some("br"));
+    let compressed = page.bytes().await.unwrap();
+    let plain = client.get(app.url("/signin")).send().await.unwrap().bytes().await.unwrap();
+    assert!(
+        plain.len() > 1024 && compressed.len() < plain.len() / 2,
+        "{} -> {}",
+        plain.len(),
+        compressed.len()
+    );
+    // Under 1 KB (here the gigger's own profile): sent as it is, whatever the client accepts.
+    let small = client_for(&app, Gigger)
+        .await
+        .post(app.url("/api/gigs/profile"))
+        .header("accept-encoding", "br, gzip")
+        .header("sec-fetch-site", "same-origin")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(small.status(), 200);
+    assert_eq!(small.headers().get("content-encoding"), None);
+    let body = small.text().await.unwrap();
+    assert!((33..1024).contains(&body.len()), "{body}");
+}
+
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn pages_answer_with_the_status_of_their_refusal(pool: PgPool) {
     common::seed_demo(&pool).await;
     let app = common::spawn(pool).await;
