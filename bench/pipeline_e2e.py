@@ -579,9 +579,11 @@ async def run_phase(name, giggers, job, photo, args, url, server_pid, build_tool
     q_window_start = await queue_state(url)
     stats_start = await db_stats(url)
     await asyncio.sleep(max(0.0, window[1] - time.monotonic()))
+    # CPU first: the load client stops at the window's end and exits once its last gigs
+    # are in, after which its CPU can no longer be read.
+    cpu_used = cpu.stop()
     q_window_end = await queue_state(url)
     stats_end = await db_stats(url)
-    cpu_used = cpu.stop()
     if load:
         await finish_rust_load(load, t_start, log)
     else:
