@@ -80,19 +80,22 @@ def die(text):
 # The machine, the database, the server
 
 
-def find_binary():
-    """The release binary: GIGFORGE_BIN, else the first target dir that has one.
+def release_binary(name, env_var):
+    """`release/<name>`: the path in env_var, else the first target dir that has one.
 
     make exports CARGO_TARGET_DIR=<repo>/target by default while CI builds into
-    ~/.cache/gigforge/target, so an unset or empty candidate is skipped, not fatal.
+    ~/.cache/gigforge/target, so an unset or empty candidate is skipped. None if none has it.
     """
-    if os.environ.get("GIGFORGE_BIN"):
-        return Path(os.environ["GIGFORGE_BIN"])
+    if os.environ.get(env_var):
+        return Path(os.environ[env_var])
     dirs = [os.environ.get("CARGO_TARGET_DIR"), Path.home() / ".cache/gigforge/target", ROOT / "target"]
-    for d in dirs:
-        if d and (Path(d) / "release/gigforge").is_file():
-            return Path(d) / "release/gigforge"
-    die("no release build (release/gigforge) in $CARGO_TARGET_DIR, ~/.cache/gigforge/target or target/: "
+    return next((Path(d) / "release" / name for d in dirs if d and (Path(d) / "release" / name).is_file()), None)
+
+
+def find_binary():
+    """The release server binary (GIGFORGE_BIN to choose another)."""
+    return release_binary("gigforge", "GIGFORGE_BIN") or die(
+        "no release build (release/gigforge) in $CARGO_TARGET_DIR, ~/.cache/gigforge/target or target/: "
         "run make build, or set GIGFORGE_BIN")
 
 
@@ -443,13 +446,8 @@ class RequestLog:
 
 def load_binary():
     """The Rust load client (bench/load), built by scripts/bench-pipeline.sh."""
-    if os.environ.get("GIGFORGE_LOAD_BIN"):
-        return Path(os.environ["GIGFORGE_LOAD_BIN"])
-    dirs = [os.environ.get("CARGO_TARGET_DIR"), Path.home() / ".cache/gigforge/target", ROOT / "target"]
-    for d in dirs:
-        if d and (Path(d) / "release/gigforge-load").is_file():
-            return Path(d) / "release/gigforge-load"
-    die("no load client (release/gigforge-load): run scripts/bench-pipeline.sh, or use --client python")
+    return release_binary("gigforge-load", "GIGFORGE_LOAD_BIN") or die(
+        "no load client (release/gigforge-load): run scripts/bench-pipeline.sh, or use --client python")
 
 
 async def start_rust_load(giggers, job, photo_dir, args):
