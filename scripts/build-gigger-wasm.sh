@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Builds the two islands-only WASM bundles (app/src/ui/bundle.rs, app/src/ui/island.rs): the
-# `frontend` crate without its `staff` feature, so it hydrates islands only and no page's
-# code but theirs is linked in:
-# - gigforge-gigger: with the `gig-form` feature (the gig form's island), for the gig page;
-# - gigforge-light: without it, for the sign-in and profile pages.
+# Builds the gigger pages' two small WASM bundles (app/src/ui/bundle.rs): the `frontend`
+# crate without its `staff` feature, so no page's code but theirs is linked in:
+# - gigforge-gigger: `gig-form` only, the gig form's browser code without a framework
+#   (app/src/gigs/pages/live), for the gig page;
+# - gigforge-light: `hydrate` only, the islands (app/src/ui/island.rs) of the sign-in and
+#   profile pages.
 # Run after `cargo leptos build --release`, which builds the server and the full bundle;
 # `make build` and `make test` run both. Build them from the same sources as the server:
 # an island's exported name hashes its code.
@@ -55,4 +56,4 @@ build_bundle() {
 }
 
 build_bundle gigger "--features=gig-form"
-build_bundle light ""
+build_bundle light "--features=hydrate"

@@ -1,12 +1,5 @@
 //! Gigforge's Leptos application: pages, server functions and shared domain types.
 //! Compiled twice: with `ssr` into the server, with `hydrate` into the browser's WASM.
-// The light bundle (`hydrate` without `gig-form`, ui/bundle.rs) compiles the gig page but
-// hydrates none of it, so that code is unused there by design. Clippy checks the WASM side
-// with `gig-form` (frontend's default), where it is used.
-#![cfg_attr(
-    all(feature = "hydrate", not(feature = "ssr"), not(feature = "gig-form")),
-    allow(dead_code, unused_imports)
-)]
 
 pub mod accounts;
 // `load_locales!` is deprecated in favour of generating the module in build.rs, which

@@ -114,6 +114,17 @@ fn yes_no_label(lang: Lang, yes: bool) -> &'static str {
     }
 }
 
+/// The location button's words, while it waits for the phone (`busy`) or not. The gig
+/// page's browser code (gigs/pages/live) changes them too.
+pub fn location_button_text(lang: Lang, busy: bool) -> &'static str {
+    match (lang, busy) {
+        (Lang::Hi, true) => "स्थान लिया जा रहा है…",
+        (Lang::Hi, false) => "मेरा स्थान लें",
+        (_, true) => "Getting your location…",
+        (_, false) => "Capture my location",
+    }
+}
+
 #[component]
 fn FieldInput(
     field: Field,
@@ -273,12 +284,7 @@ fn FieldInput(
                             }
                         });
                     }>
-                        {move || match (lang.get(), busy.get()) {
-                            (Lang::Hi, true) => "स्थान लिया जा रहा है…",
-                            (Lang::Hi, false) => "मेरा स्थान लें",
-                            (_, true) => "Getting your location…",
-                            (_, false) => "Capture my location",
-                        }}
+                        {move || location_button_text(lang.get(), busy.get())}
                     </button>
                     <p class="muted" data-testid="location-value">
                         {move || match current.get() {

@@ -2,15 +2,17 @@
 //!
 //! cargo-leptos builds the **full** bundle (`frontend` with its `staff` feature): it
 //! hydrates whole pages, staff pages included. `scripts/build-gigger-wasm.sh` builds two
-//! more from the same crate without that feature, which hydrate only the page's islands
-//! (ui/island.rs), so only the islands' code is linked into them:
-//! - the **gigger** bundle (`gig-form` feature): every island, the gig form's included;
-//! - the **light** bundle: without the gig form, for the sign-in and profile pages, whose
-//!   islands are a few field checks and "use my location".
+//! more from the same crate without that feature:
+//! - the **gigger** bundle (`gig-form` feature only): the gig form's browser code
+//!   (gigs/pages/live), with no framework, for the gig page;
+//! - the **light** bundle (`hydrate` only): hydrates the page's islands (ui/island.rs), so
+//!   only their code is linked in, for the sign-in and profile pages, whose islands are a
+//!   few field checks and "use my location".
 //!
-//! A gigger page without islands (the feed, a job, the quiz, My gigs) loads no WASM at all.
-//! The server picks the bundle per page from the path ([`for_path`]), falling back to a
-//! bigger one that was built when a smaller one was not (under `cargo leptos watch`, only
+//! A gigger page without islands or a gig form (the feed, a job, the quiz, My gigs, a
+//! receipt) loads no WASM at all.
+//! The server picks the bundle per page from the path ([`for_path`]), falling back to the
+//! full one when a smaller one was not built (under `cargo leptos watch`, only
 //! the full one). Gigger pages are not hydrated as a whole, so links from them are
 //! ordinary page loads: a link to a staff page gets that page, with the full bundle.
 
@@ -44,7 +46,7 @@ pub fn for_path(path: &str) -> Bundle {
     }
 }
 
-/// `/gigs/{job}/do/{reservation}`, the only page with the gig form's island.
+/// `/gigs/{job}/do/{reservation}`, the only page with the gig form.
 fn is_gig_form(path: &str) -> bool {
     let number = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
     matches!(
@@ -76,26 +78,32 @@ pub fn HydrateAfterLoad(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     {
         let path = use_context::<axum::http::request::Parts>().map(|parts| parts.uri.path().to_string());
+        use server_side::Kind;
         let files = server_side::files(&options, path.as_deref().map(for_path).unwrap_or(Bundle::Light));
-        // An islands bundle (gigger or light) hydrates each top-level `<leptos-island>` (ui/island.rs) by
-        // calling the function the island exports, and a page without islands loads no
-        // WASM. `data-hydrated` on <body> says the page's interactive parts are live
-        // (browser tests wait for it); the full bundle's App sets it itself.
-        let after_init = if files.islands {
-            "m.hydrate();for(var i=0;i<islands.length;i++){var el=islands[i];\
-             if(el.parentElement.closest('leptos-island'))continue;var f=m[el.dataset.component];\
-             if(f)f(el);else console.error('no WASM function for the island '+el.dataset.component)}done()"
-        } else {
-            "m.hydrate()"
+        // The light bundle hydrates each top-level `<leptos-island>` (ui/island.rs) by
+        // calling the function the island exports; the gigger bundle runs the gig form
+        // (gigs/pages/live) on a page that shows one. A page with nothing for its bundle to
+        // do loads no WASM. `data-hydrated` on <body> says the page's interactive parts
+        // are live (browser tests wait for it); the full bundle's App sets it itself.
+        let (needed, after_init) = match files.kind {
+            Kind::Islands => (
+                "islands.length>0",
+                "m.hydrate();for(var i=0;i<islands.length;i++){var el=islands[i];\
+                 if(el.parentElement.closest('leptos-island'))continue;var f=m[el.dataset.component];\
+                 if(f)f(el);else console.error('no WASM function for the island '+el.dataset.component)}done()",
+            ),
+            Kind::GigForm => ("document.querySelector('[data-gig]')", "m.gig_form();done()"),
+            // Staff pages, or any page when no smaller bundle was built: it can do both.
+            Kind::Full => ("true", "m.hydrate();if(document.querySelector('[data-gig]'))m.gig_form()"),
         };
         let script = format!(
-            "(function(js,wasm,islandsOnly){{var islands=document.getElementsByTagName('leptos-island');\
+            "(function(js,wasm){{var islands=document.getElementsByTagName('leptos-island');\
              var done=function(){{document.body.setAttribute('data-hydrated','true')}};\
-             var go=function(){{if(islandsOnly&&!islands.length){{done();return}}import(js).then(function(m){{\
+             var go=function(){{if(!({needed})){{done();return}}import(js).then(function(m){{\
              return m.default({{module_or_path:wasm}}).then(function(){{setTimeout(function(){{{after_init}}},0)}})}})}};\
              var idle=function(){{'requestIdleCallback' in window?requestIdleCallback(go,{{timeout:2000}}):setTimeout(go,0)}};\
-             document.readyState==='complete'?idle():addEventListener('load',idle)}})({:?},{:?},{})",
-            files.js, files.wasm, files.islands
+             document.readyState==='complete'?idle():addEventListener('load',idle)}})({:?},{:?})",
+            files.js, files.wasm
         );
         view! { <script type="module" nonce=nonce()>{script}</script> }.into_any()
     }
@@ -121,12 +129,22 @@ mod server_side {
     pub struct Files {
         pub js: String,
         pub wasm: String,
-        /// The gigger or light bundle: hydrates islands only.
-        pub islands: bool,
+        pub kind: Kind,
     }
 
-    /// The files of `wanted`, or of the next bigger bundle that was built: light, then
-    /// gigger, then full (`cargo leptos watch`, or a build without
+    /// What a bundle's entry points do.
+    #[derive(Clone, Copy)]
+    pub enum Kind {
+        /// The full bundle: hydrates the whole page, and runs the gig form.
+        Full,
+        /// The light bundle: hydrates the page's islands.
+        Islands,
+        /// The gigger bundle: runs the gig form, no framework.
+        GigForm,
+    }
+
+    /// The files of `wanted`, or of the full bundle, which does what either smaller one
+    /// does, when that one was not built (`cargo leptos watch`, or a build without
     /// scripts/build-gigger-wasm.sh, has only the full one). Read once: the build writes
     /// the hash files before the server starts.
     pub fn files(options: &LeptosOptions, wanted: Bundle) -> &'static Files {
@@ -153,7 +171,7 @@ mod server_side {
         match wanted {
             Bundle::Full => full(),
             Bundle::Gigger => gigger(),
-            Bundle::Light => islands(&LIGHT, LIGHT_OUTPUT_NAME, LIGHT_HASH_FILE).unwrap_or_else(gigger),
+            Bundle::Light => islands(&LIGHT, LIGHT_OUTPUT_NAME, LIGHT_HASH_FILE).unwrap_or_else(full),
         }
     }
 
@@ -174,7 +192,11 @@ mod server_side {
         Some(Files {
             js: format!("/{pkg}/{name}.{}.js", hash("js")?),
             wasm: format!("/{pkg}/{name}.{}.wasm", hash("wasm")?),
-            islands: name == GIGGER_OUTPUT_NAME || name == LIGHT_OUTPUT_NAME,
+            kind: match name {
+                GIGGER_OUTPUT_NAME => Kind::GigForm,
+                LIGHT_OUTPUT_NAME => Kind::Islands,
+                _ => Kind::Full,
+            },
         })
     }
 
@@ -200,7 +222,7 @@ mod server_side {
         Files {
             js: format!("/{pkg}/{name}.js"),
             wasm: format!("/{pkg}/{name}{wasm_suffix}.wasm"),
-            islands: false,
+            kind: Kind::Full,
         }
     }
 }

@@ -5,13 +5,9 @@
 //! are typed and photos as they are taken, so a reload or a crash loses nothing; a gig
 //! submitted without network waits in the device's outbox and is sent when it returns.
 
-use super::india_time;
-use super::outbox;
-#[cfg(feature = "hydrate")]
-use super::outbox::OutboxNews;
-use super::{countdown_text, error_or_onboarding, submit, use_lang, GiggerTabs};
+use super::{countdown_text, error_or_onboarding, india_time, live, use_lang, GiggerTabs};
 use crate::forms::view::GigForm;
-use crate::forms::{Answer, Answers};
+use crate::forms::Answers;
 use crate::gigs::api::{load_reserved_gig, ReleaseGig};
 use crate::gigs::{Receipt, ReservedGig};
 use crate::i18n::*;
@@ -43,9 +39,8 @@ pub fn GigPage() -> impl IntoView {
                 Ok(gig) => match gig.receipt.clone() {
                     Some(receipt) => view! { <ReceiptView receipt/> }.into_any(),
                     None => {
-                        let gig_json = serde_json::to_string(&gig).unwrap_or_default();
                         let release_problem = release_errors.general().get();
-                        view! { <GigView gig_json release_problem/> }.into_any()
+                        view! { <GigInProgress gig release_problem/> }.into_any()
                     }
                 },
             })}
@@ -53,291 +48,37 @@ pub fn GigPage() -> impl IntoView {
     }
 }
 
-/// Where the upload stands.
-#[derive(Debug, Clone, PartialEq)]
-enum Sending {
-    Idle,
-    /// This page is uploading (share sent, 0–1).
-    Uploading(f64),
-    /// In the device's outbox, waiting for the network.
-    Queued,
-    /// The outbox is sending it (after the network came back).
-    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))] // set by outbox news, in the browser
-    Resending,
-    Failed(String),
-    Done(Receipt),
-}
-
-/// The server's refusal in words (in Hindi if `hindi` and it has them): its own message
-/// when it sent one.
-fn refusal_message(status: u16, body: &str, refused: &str, hindi: bool) -> String {
-    serde_json::from_str::<crate::error::AppError>(body).map(|e| e.text(hindi)).unwrap_or_else(|_| {
-        if status == 0 {
-            refused.to_string()
-        } else {
-            format!("{refused} ({status})")
-        }
-    })
-}
-
-/// The gig being done: an island (ui/island.rs), the only part of this page that runs in
-/// the browser. The gig comes as its JSON text: the island's props travel in the page as
-/// JSON and Leptos serializes them again when the island starts, which for a string is a
-/// copy, not a second pass over the whole form (nor its code in the WASM).
-#[cfg(any(feature = "ssr", feature = "gig-form"))]
-#[island]
-fn GigView(gig_json: String, release_problem: Option<String>) -> impl IntoView {
-    crate::ui::island::enter();
-    match serde_json::from_str::<ReservedGig>(&gig_json) {
-        Ok(gig) => view! { <GigInProgress gig release_problem/> }.into_any(),
-        Err(_) => {
-            let i18n = use_i18n();
-            view! { <p class="form-alert" role="alert">{t!(i18n, gig.refused)}</p> }.into_any()
-        }
-    }
-}
-
-/// In the light bundle (no `gig-form` feature, ui/bundle.rs) the gig page is never
-/// hydrated: the server sends it with the gigger bundle. This stand-in keeps the page
-/// compiling there, and is never linked.
-#[cfg(not(any(feature = "ssr", feature = "gig-form")))]
-#[component]
-fn GigView(gig_json: String, release_problem: Option<String>) -> impl IntoView {
-    let _ = (gig_json, release_problem);
-}
-
+/// The gig being done. Rendered here, on the server, in full; in the browser the gigger
+/// bundle brings it to life without a framework ([`super::live`]: instant errors,
+/// conditions, photos, location, the draft, the countdown, the outbox and the upload),
+/// reading what it needs from the `data-gig` props. The gig form was the one gigger page
+/// that hydrated a Leptos island, and its views made most of that bundle
+/// (docs/decisions.md, "The gig form without a framework in the browser").
 #[component]
 fn GigInProgress(gig: ReservedGig, release_problem: Option<String>) -> impl IntoView {
     let lang = use_lang();
     let i18n = use_i18n();
-    let hindi = crate::ui::reads_hindi();
     let (job_id, reservation_id) = (gig.job_id, gig.reservation_id);
-    let answers = RwSignal::new(Answers::new());
-    let show_all_errors = RwSignal::new(false);
-    let sending = RwSignal::new(Sending::Idle);
-    let schema = StoredValue::new(gig.form.clone());
     let active = gig.status == "active";
-
-    // Time left, from the server's clock (a phone's clock may be wrong).
-    let seconds_left = RwSignal::new((gig.deadline - gig.server_now).num_seconds());
-    let photo_problem = RwSignal::new(None::<String>);
-    #[cfg(feature = "hydrate")]
-    {
-        use crate::forms::view::PhotoSink;
-        let slot = outbox::gig_slot(job_id, reservation_id);
-
-        // What the outbox says about this gig, from here or from the service worker.
-        let on_news = move |news: OutboxNews| {
-            let Some(now) = sending.try_get_untracked() else { return };
-            match news {
-                OutboxNews::Queued if matches!(now, Sending::Idle | Sending::Resending) => {
-                    sending.set(Sending::Queued)
-                }
-                OutboxNews::Sending
-                    if matches!(now, Sending::Idle | Sending::Queued | Sending::Failed(_)) =>
-                {
-                    sending.set(Sending::Resending)
-                }
-                OutboxNews::Sent(body) if !matches!(now, Sending::Done(_)) => {
-                    if let Ok(receipt) = serde_json::from_str::<Receipt>(&body) {
-                        submit::forget(job_id, reservation_id);
-                        sending.set(Sending::Done(receipt));
-                    }
-                }
-                OutboxNews::Refused(status, body)
-                    if !matches!(now, Sending::Done(_) | Sending::Uploading(_)) =>
-                {
-                    sending.set(Sending::Failed(refusal_message(
-                        status,
-                        &body,
-                        t_string!(i18n, gig.refused),
-                        hindi.get_untracked(),
-                    )))
-                }
-                _ => {}
-            }
-        };
-
-        // Restore what was typed on this device at once, and the photo answers once their
-        // photos are read back from the outbox. Nothing is saved until then, so a draft
-        // restored halfway never overwrites the whole one.
-        let saved = submit::load_draft(job_id, reservation_id).unwrap_or_default();
-        let restored = RwSignal::new(false);
-        answers.set(
-            saved
-                .iter()
-                .filter(|(_, a)| !matches!(a, Answer::Photos(_)))
-                .map(|(k, a)| (k.clone(), a.clone()))
-                .collect(),
-        );
-        let restoring = slot.clone();
-        leptos::task::spawn_local(async move {
-            let photos = outbox::photos_of(&restoring).await;
-            let found: std::collections::HashSet<String> = photos.iter().map(|p| p.id.clone()).collect();
-            photos.into_iter().for_each(submit::keep_photo);
-            answers.update(|answers| {
-                for (key, answer) in saved {
-                    let Answer::Photos(ids) = answer else { continue };
-                    let ids: Vec<String> = ids.into_iter().filter(|id| found.contains(id)).collect();
-                    if !ids.is_empty() && !answers.contains_key(&key) {
-                        answers.insert(key, Answer::Photos(ids));
-                    }
-                }
-            });
-            restored.set(true);
-            if let Some(news) = outbox::news_of(&restoring).await {
-                on_news(news);
-            }
-            outbox::drain_soon();
-        });
-        Effect::new(move |_| {
-            if restored.get() {
-                answers.with(|a| submit::save_draft(job_id, reservation_id, a));
-            }
-        });
-        if let Some(channel) = outbox::listen(slot.clone(), on_news) {
-            let channel = StoredValue::new_local(channel);
-            on_cleanup(move || {
-                channel.try_with_value(|channel| channel.close());
-            });
-        }
-        let started = js_sys::Date::now();
-        let initial = seconds_left.get_untracked();
-        // Each second the countdown; every 15 s, a queued gig is tried again (the network
-        // may be back without the browser noticing).
-        let ticks = std::cell::Cell::new(0u32);
-        let ticking = set_interval_with_handle(
-            move || {
-                seconds_left.set(initial - ((js_sys::Date::now() - started) / 1000.0) as i64);
-                ticks.set(ticks.get() + 1);
-                if ticks.get().is_multiple_of(15) && sending.try_get_untracked() == Some(Sending::Queued) {
-                    outbox::drain_soon();
-                }
-            },
-            std::time::Duration::from_secs(1),
-        );
-        if let Ok(ticking) = ticking {
-            on_cleanup(move || ticking.clear());
-        }
-        let photo_slot = StoredValue::new(slot.clone());
-        let sink = move |_field: String, input: web_sys::HtmlInputElement, set: Callback<Option<Answer>>| {
-            let slot = photo_slot.get_value();
-            let files: Vec<web_sys::File> = input
-                .files()
-                .map(|files| (0..files.length()).filter_map(|i| files.get(i)).collect())
-                .unwrap_or_default();
-            photo_problem.set(None);
-            leptos::task::spawn_local(async move {
-                let mut ids = Vec::new();
-                for file in files {
-                    let original_head = file.slice_with_i32_and_i32(0, submit::ORIGINAL_HEAD_BYTES).ok();
-                    match crate::photos::browser::downscale_to_jpeg(file, crate::photos::MAX_SIDE_PX, 0.85)
-                        .await
-                    {
-                        Ok(jpeg) => {
-                            let photo = submit::KeptPhoto { id: submit::random_uuid(), jpeg, original_head };
-                            outbox::keep_photo(&slot, &photo).await;
-                            ids.push(photo.id.clone());
-                            submit::keep_photo(photo);
-                        }
-                        Err(message) => photo_problem.set(Some(message)),
-                    }
-                }
-                set.run((!ids.is_empty()).then_some(Answer::Photos(ids)));
-            });
-        };
-        provide_context(PhotoSink(StoredValue::new_local(Box::new(sink))));
-    }
-
-    let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        show_all_errors.set(true);
-        let valid = answers.with(|a| schema.with_value(|s| s.validate(a)));
-        let Ok(valid) = valid else { return };
-        if matches!(sending.get_untracked(), Sending::Uploading(_) | Sending::Resending | Sending::Done(_)) {
-            return;
-        }
-        let used: std::collections::HashSet<String> = valid
-            .values()
-            .filter_map(|a| match a {
-                Answer::Photos(ids) => Some(ids.clone()),
-                _ => None,
-            })
-            .flatten()
-            .collect();
-        let chosen = submit::kept_photos(&used);
-        let envelope = submit::envelope_for(job_id, reservation_id, &valid, lang.get_untracked());
-        let key = submit::idempotency_key(&envelope);
-        let slot = outbox::gig_slot(job_id, reservation_id);
-        sending.set(Sending::Uploading(0.0));
-        leptos::task::spawn_local(async move {
-            // Into the device's outbox first: whatever happens to this request, the gig
-            // is sent later, exactly as now, until the server has it.
-            let url = submit::submission_url(job_id, reservation_id);
-            let queued = outbox::enqueue(&slot, &key, &url, &envelope, &chosen).await;
-            if queued && !outbox::online() {
-                sending.set(Sending::Queued);
-                return;
-            }
-            let refused = t_string!(i18n, gig.refused).to_string();
-            let no_network = t_string!(i18n, gig.no_network).to_string();
-            let started = submit::send(
-                &url,
-                &envelope,
-                &chosen,
-                move |share| sending.set(Sending::Uploading(share)),
-                move |status, body| match (status, serde_json::from_str::<Receipt>(&body)) {
-                    (200, Ok(receipt)) => {
-                        leptos::task::spawn_local(async move { outbox::settle(&slot, &key).await });
-                        submit::forget(job_id, reservation_id);
-                        sending.set(Sending::Done(receipt));
-                    }
-                    (0, _) if queued => sending.set(Sending::Queued),
-                    (0, _) => sending.set(Sending::Failed(no_network)),
-                    // Worth trying again later: the outbox keeps it for the next chance.
-                    (401 | 408 | 429 | 500.., _) => sending.set(Sending::Failed(refusal_message(
-                        status,
-                        &body,
-                        &refused,
-                        hindi.get_untracked(),
-                    ))),
-                    // The server's final word on this body: the gigger changes the answers.
-                    _ => {
-                        leptos::task::spawn_local(async move { outbox::settle(&slot, &key).await });
-                        sending.set(Sending::Failed(refusal_message(
-                            status,
-                            &body,
-                            &refused,
-                            hindi.get_untracked(),
-                        )));
-                    }
-                },
-            );
-            if let Err(message) = started {
-                sending.set(if queued { Sending::Queued } else { Sending::Failed(message) });
-            }
-        });
+    let seconds_left = (gig.deadline - gig.server_now).num_seconds();
+    let props = live::GigProps { job_id, reservation_id, seconds_left, active, form: gig.form.clone() };
+    // An attribute, which the renderer escapes (a `<script>` would need `</` escaped by hand).
+    let props = serde_json::to_string(&props).unwrap_or_default();
+    let countdown = if active && seconds_left > 0 {
+        format!("{} {}", t_string!(i18n, gig.time_left), countdown_text(seconds_left))
+    } else {
+        t_string!(i18n, gig.time_up).to_string()
     };
-
-    let title = gig.job_title.clone();
+    let title = gig.job_title.get(lang.get_untracked()).to_string();
     let maps =
         gig.unit_latitude.zip(gig.unit_longitude).map(|(lat, lng)| format!("geo:{lat},{lng}?q={lat},{lng}"));
     view! {
-        {move || match sending.get() {
-            Sending::Done(receipt) => Some(view! { <ReceiptView receipt/> }),
-            _ => None,
-        }}
-        <article class="panel gig" hidden=move || matches!(sending.get(), Sending::Done(_))
-            data-reservation-id=reservation_id>
-            <h1>{move || title.get(lang.get()).to_string()}</h1>
+        <article class="panel gig" data-reservation-id=reservation_id data-gig=props>
+            <h1>{title}</h1>
             <p class="pay">{gig.pay.to_string()}<span class="muted">{t!(i18n, gig.when_approved)}</span></p>
             <p class="countdown" role="timer" aria-live="off" data-testid="countdown"
-                class:urgent=move || seconds_left.get() < 300>
-                {move || if active && seconds_left.get() > 0 {
-                    format!("{} {}", t_string!(i18n, gig.time_left), countdown_text(seconds_left.get()))
-                } else {
-                    t_string!(i18n, gig.time_up).to_string()
-                }}
+                class:urgent=seconds_left < 300>
+                {countdown}
             </p>
             <section class="unit">
                 <h2>{gig.unit_title.clone()}</h2>
@@ -354,30 +95,29 @@ fn GigInProgress(gig: ReservedGig, release_problem: Option<String>) -> impl Into
                     </dl>
                 })}
             </section>
-            <form class="gig-answers" on:submit=on_submit novalidate>
-                <GigForm schema=gig.form.clone() answers lang show_all_errors/>
-                <p class="field-error" role="alert" hidden=move || photo_problem.get().is_none()>
-                    {move || photo_problem.get().unwrap_or_default()}
-                </p>
-                {move || match sending.get() {
-                    Sending::Uploading(share) => Some(view! {
-                        <div class="progress" data-testid="upload-progress">
-                            <progress max="100" value=(share * 100.0).round()></progress>
-                            <span>{t!(i18n, gig.sending, percent = format!("{:.0}", share * 100.0))}</span>
-                        </div>
-                    }.into_any()),
-                    Sending::Queued => Some(view! {
-                        <p class="queued" role="status" data-testid="send-queued">{t!(i18n, gig.queued)}</p>
-                    }.into_any()),
-                    Sending::Resending => Some(view! {
-                        <p class="queued" role="status" data-testid="send-resending">{t!(i18n, gig.resending)}</p>
-                    }.into_any()),
-                    Sending::Failed(message) => Some(view! { <p class="form-alert" role="alert" data-testid="send-error">{message}</p> }.into_any()),
-                    _ => None,
-                }}
-                <button type="submit" class="primary" disabled=move || matches!(sending.get(), Sending::Uploading(_) | Sending::Resending)>
-                    {t!(i18n, gig.submit)}
-                </button>
+            // The words the browser code shows, in the reader's language (live::GigText).
+            <div class="gig-words" hidden>
+                <span data-word="time_left">{t!(i18n, gig.time_left)}</span>
+                <span data-word="time_up">{t!(i18n, gig.time_up)}</span>
+                <span data-word="sending">{t!(i18n, gig.sending, percent = live::PERCENT)}</span>
+                <span data-word="queued">{t!(i18n, gig.queued)}</span>
+                <span data-word="resending">{t!(i18n, gig.resending)}</span>
+                <span data-word="refused">{t!(i18n, gig.refused)}</span>
+                <span data-word="no_network">{t!(i18n, gig.no_network)}</span>
+                <span data-word="receipt_title">{t!(i18n, receipt.title)}</span>
+                <span data-word="receipt_number">{t!(i18n, receipt.number, number = live::NUMBER)}</span>
+                <span data-word="receipt_received_at">{t!(i18n, receipt.received_at, time = live::TIME)}</span>
+                <span data-word="receipt_earn">{t!(i18n, receipt.earn, pay = gig.pay.to_string())}</span>
+                <span data-word="receipt_late">{t!(i18n, receipt.late)}</span>
+                <span data-word="receipt_another">{t!(i18n, receipt.another)}</span>
+                <span data-word="my_gigs">{t!(i18n, tabs.my_gigs)}</span>
+            </div>
+            <form class="gig-answers" novalidate>
+                <GigForm schema=gig.form.clone() answers=RwSignal::new(Answers::new()) lang show_all_errors=false/>
+                <p class="field-error photo-problem" role="alert" hidden></p>
+                // Where the browser says how the sending goes (live/sending.rs).
+                <div class="send-status"></div>
+                <button type="submit" class="primary">{t!(i18n, gig.submit)}</button>
             </form>
             {active.then(|| view! {
                 <FormAlert message=Signal::stored(release_problem)/>

@@ -4,6 +4,7 @@
 mod feed_page;
 mod gig_page;
 mod job_page;
+pub mod live;
 mod mine_page;
 mod outbox;
 mod profile_page;

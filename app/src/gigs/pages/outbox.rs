@@ -3,7 +3,6 @@
 //! sent, and the outbox's news about this gig. The outbox is plain JavaScript because the
 //! service worker must send queued gigs with no page (and no WASM) open; this module only
 //! calls it, and every call tolerates its absence (the page then sends directly, as before).
-#![cfg_attr(not(feature = "hydrate"), allow(dead_code))] // called from browser-only code
 
 use super::submit::KeptPhoto;
 use js_sys::{Array, Function, Object, Reflect};
@@ -126,7 +125,7 @@ pub async fn news_of(slot: &str) -> Option<OutboxNews> {
 /// Sends whatever is queued, when the browser believes it is online.
 pub fn drain_soon() {
     if web_sys::window().is_some_and(|w| w.navigator().on_line()) {
-        leptos::task::spawn_local(async {
+        wasm_bindgen_futures::spawn_local(async {
             let _ = call("drain", &[]).await;
         });
     }

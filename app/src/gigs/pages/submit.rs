@@ -23,10 +23,8 @@ pub struct KeptPhoto {
 }
 
 /// How much of the original is sent for its EXIF (matches the server's limit).
-#[cfg_attr(not(feature = "hydrate"), allow(dead_code))] // used by hydrate-only code
 pub const ORIGINAL_HEAD_BYTES: i32 = 128 * 1024;
 
-#[cfg_attr(not(feature = "hydrate"), allow(dead_code))] // called from hydrate-only code
 pub fn keep_photo(photo: KeptPhoto) {
     PHOTOS.with(|photos| {
         let mut photos = photos.borrow_mut();
@@ -54,13 +52,11 @@ fn envelope_storage_key(job_id: i64, reservation_id: i64) -> String {
 }
 
 /// The answers saved on this device for the gig, if any.
-#[cfg_attr(not(feature = "hydrate"), allow(dead_code))] // called from hydrate-only code
 pub fn load_draft(job_id: i64, reservation_id: i64) -> Option<Answers> {
     let text = storage()?.get_item(&draft_key(job_id, reservation_id)).ok()??;
     serde_json::from_str(&text).ok()
 }
 
-#[cfg_attr(not(feature = "hydrate"), allow(dead_code))] // called from hydrate-only code
 pub fn save_draft(job_id: i64, reservation_id: i64, answers: &Answers) {
     if let (Some(storage), Ok(text)) = (storage(), serde_json::to_string(answers)) {
         let _ = storage.set_item(&draft_key(job_id, reservation_id), &text);
