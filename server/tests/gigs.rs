@@ -195,6 +195,51 @@ async fn a_hundred_reservers_of_one_unit_leave_exactly_one_holder(pool: PgPool) 
     assert_summaries_match(&pool).await;
 }
 
+/// "Get a gig" must look up the gigger's past reservations per candidate unit: an anti-join
+/// over all of them made each pick cost more the more gigs the gigger had done (1.5–12 ms
+/// under the benchmark's load, bench/README.md). The plan is read with this database's
+/// statistics as a job's first minutes leave them: none gathered yet.
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn getting_a_gig_probes_the_giggers_history_per_unit_rather_than_reading_all_of_it(pool: PgPool) {
+    let job = live_job(&pool, Job::default(), &[]).await;
+    let me = gigger(&pool, 1, &["en"], Some((12.97, 77.59))).await;
+    sqlx::query(
+        "insert into units (job_id, external_id, title, latitude, longitude)
+         select $1, 'U-' || n, 'Unit ' || n, 12.9 + n / 10000.0, 77.5 from generate_series(1, 2000) n",
+    )
+    .bind(job)
+    .execute(&pool)
+    .await
+    .unwrap();
+    // A long history on this job: 1,500 gigs done.
+    sqlx::query(
+        "insert into reservations (job_id, unit_id, gigger_id, status, deadline, ended_at, form_version)
+         select job_id, id, $2, 'submitted', now(), now(), 1 from units where job_id = $1 order by id limit 1500",
+    )
+    .bind(job)
+    .bind(me.id)
+    .execute(&pool)
+    .await
+    .unwrap();
+    for pick in [reserve::Pick::Oldest, reserve::Pick::Nearest] {
+        let plan: Vec<String> = sqlx::query_scalar(&format!("explain {}", reserve::take_unit_sql(pick)))
+            .bind(job)
+            .bind(me.id)
+            .bind(chrono::Utc::now())
+            .bind(chrono::Utc::now() + Duration::minutes(30))
+            .bind(None::<f64>)
+            .bind(12.97)
+            .bind(77.59)
+            .bind(111_195.0)
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+        let plan = plan.join("\n");
+        assert!(plan.contains("SubPlan") && plan.contains("reservations_unit"), "{plan}");
+        assert!(!plan.contains("Anti Join"), "{plan}");
+    }
+}
+
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn overlap_hands_a_unit_to_as_many_different_giggers_as_it_needs(pool: PgPool) {
     let job = live_job(&pool, Job { overlap: 2, ..Job::default() }, &[None]).await;
