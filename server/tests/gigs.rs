@@ -747,6 +747,16 @@ async fn a_late_submission_is_taken_within_the_grace_period_only(pool: PgPool) {
     .await;
     assert_eq!(status, 200, "{receipt}");
     assert_eq!(receipt["late"], true);
+    // The gig took its unit's slot again (the sweeper had given it back).
+    let slots_left: i16 = sqlx::query_scalar(
+        "select u.slots_left from units u join reservations r on r.job_id = u.job_id and r.unit_id = u.id
+         where r.id = $1",
+    )
+    .bind(reservation)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(slots_left, 0);
     assert_summaries_match(&pool).await;
 
     let (client, job, reservation) = gigger_with_gig(&app, "9812300004").await;

@@ -413,8 +413,8 @@ pub async fn submit(
             (answers, Vec::new(), Vec::new())
         }
     };
-    // The submission, the reservation's end, a slot taken back after expiry, the event
-    // and the QC stage's task (as `queue::enqueue` would queue it) in one statement.
+    // The submission, the reservation's end, the event and the QC stage's task (as
+    // `queue::enqueue` would queue it) in one statement.
     let (submission_id, received_at): (i64, DateTime<Utc>) = sqlx::query_as(
         "with submission as (
              insert into submissions (job_id, unit_id, reservation_id, gigger_id, form_version, answers,
@@ -424,18 +424,12 @@ pub async fn submit(
              returning id, received_at),
          ended as (
              update reservations set status = 'submitted', ended_at = $11 where job_id = $1 and id = $3),
-         -- The sweeper gave an expired reservation's slot back; a submission within the
-         -- grace period takes it again (if another gigger got it meanwhile, the unit simply
-         -- has one more answer).
-         retaken as (
-             update units set slots_left = slots_left - 1
-             where $14 and job_id = $1 and id = $2 and slots_left > 0),
          event as (
              insert into submission_events (job_id, submission_id, kind, detail, at)
-             select $1, submission.id, 'received', $15, $11 from submission),
+             select $1, submission.id, 'received', $14, $11 from submission),
          qc_task as (
              insert into stage_tasks (job_id, stage, subject_id)
-             select $1, $16, submission.id from submission
+             select $1, $15, submission.id from submission
              on conflict (job_id, stage, subject_id) do nothing)
          select id, received_at from submission",
     )
@@ -452,11 +446,24 @@ pub async fn submit(
     .bind(now)
     .bind(late)
     .bind(reservation.pay_paise)
-    .bind(reservation.status == "expired")
     .bind(serde_json::json!({ "late": late, "photos": checked.len() }))
     .bind(crate::pipeline::Stage::Qc.name())
     .fetch_one(&mut *tx)
     .await?;
+    // The sweeper gave an expired reservation's slot back; a submission within the grace
+    // period takes it again (if another gigger got it meanwhile, the unit simply has one
+    // more answer). A statement of its own, run only then: inside the one above, the
+    // units' free-gig summary trigger (a statement trigger) ran for every submission,
+    // even when it changed no row.
+    if reservation.status == "expired" {
+        sqlx::query(
+            "update units set slots_left = slots_left - 1 where job_id = $1 and id = $2 and slots_left > 0",
+        )
+        .bind(job_id)
+        .bind(reservation.unit_id)
+        .execute(&mut *tx)
+        .await?;
+    }
     for ((field, position, photo), storage_key) in checked.iter().zip(&storage_keys) {
         sqlx::query(
             "insert into submission_photos (job_id, submission_id, field_key, position, storage_key, sha256,
