@@ -133,6 +133,29 @@ async function tagOneShelfPhoto(page: Page) {
   await page.locator('[data-field="quality"]').getByText('Clear').click();
 }
 
+test('the gig form in Hindi: the words the browser shows come translated from the page', async ({ page, context, baseURL }) => {
+  await signInGigger(page);
+  await tagOneShelfPhoto(page);
+  const { reservation } = gigIds(page);
+  await context.addCookies([{ name: 'i18n_pref_locale', value: 'hi', url: baseURL! }]);
+  await page.reload();
+  await hydrated(page);
+  await expect(page.locator('html')).toHaveAttribute('lang', 'hi');
+  // The countdown is rewritten every second by the browser code, in the page's words.
+  await expect(page.getByTestId('countdown')).toContainText('बचा समय:');
+  // The answers given before the reload are back (kept on the phone as they changed).
+  await expect(page.locator('[data-field="subject"] input:checked')).toHaveCount(1);
+  await expect(page.locator('[data-field="quality"] input:checked')).toHaveCount(1);
+
+  await context.setOffline(true);
+  await page.getByRole('button', { name: 'गिग भेजें' }).click();
+  await expect(page.getByTestId('send-queued')).toContainText('इस फ़ोन पर सुरक्षित है');
+  await context.setOffline(false);
+  await expect(page.getByRole('heading', { name: 'गिग मिल गया' })).toBeVisible();
+  await expect(page.locator('.receipt')).toContainText('रसीद नंबर');
+  expect(sql(`select count(*) from submissions where reservation_id = ${reservation}`)).toBe('1');
+});
+
 test('a submission whose answer was lost is sent again and stored once', async ({ page }) => {
   await signInGigger(page);
   await tagOneShelfPhoto(page);
