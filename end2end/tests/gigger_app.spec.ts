@@ -264,7 +264,7 @@ test('a gig given back returns to the pool, and the gigger lands on the job agai
   await signInGigger(page);
   await tagOneShelfPhoto(page);
   const { job, reservation } = gigIds(page);
-  // A plain form post (the gig form's island does not handle it): works with or without the WASM.
+  // A plain form post (the gig form's browser code does not handle it): works with or without the WASM.
   await page.getByRole('button', { name: 'Give this gig back' }).click();
   await expect(page).toHaveURL(new RegExp(`/gigs/${job}$`));
   await expect(page.getByRole('button', { name: 'Get a gig' })).toBeVisible();

@@ -55,7 +55,7 @@ fn is_gig_form(path: &str) -> bool {
     )
 }
 
-/// The names `scripts/build-gigger-wasm.sh` gives the islands bundles' files
+/// The names `scripts/build-gigger-wasm.sh` gives the gigger and light bundles' files
 /// (`pkg/NAME.HASH.js` and `.wasm`), and the hash files it writes beside the server
 /// binary, as cargo-leptos does for the full bundle.
 pub const GIGGER_OUTPUT_NAME: &str = "gigforge-gigger";

@@ -1,10 +1,11 @@
 //! Islands: the parts of a gigger page that work in the browser.
 //!
-//! The islands bundles (gigger and light, ui/bundle.rs) do not hydrate whole pages: the feed, the job page,
+//! The light bundle (ui/bundle.rs) does not hydrate whole pages: the feed, the job page,
 //! the quiz, My gigs and the sign-in forms are server-rendered HTML whose forms post
 //! without JavaScript. Only `#[island]` components are hydrated, each on its own, so only
 //! their code is in the WASM a gigger's phone downloads, and a page without islands loads
-//! no WASM at all. The full bundle (staff pages) still hydrates whole pages; there an
+//! no WASM at all. (The gig page has no island: its bundle is gigs/pages/live, without
+//! Leptos.) The full bundle (staff pages) still hydrates whole pages; there an
 //! island is an ordinary component inside the page.
 //!
 //! An island hydrated alone has none of the page's contexts: [`enter`] (called by the

@@ -125,7 +125,16 @@ pub(super) fn refresh(gig: &Gig) {
 }
 
 pub(super) fn set_hidden(element: &Element, hidden: bool) {
-    let _ = if hidden { element.set_attribute("hidden", "") } else { element.remove_attribute("hidden") };
+    set_flag(element, "hidden", hidden);
+}
+
+pub(super) fn set_disabled(element: &Element, disabled: bool) {
+    set_flag(element, "disabled", disabled);
+}
+
+/// Sets or removes a boolean attribute.
+fn set_flag(element: &Element, name: &str, on: bool) {
+    let _ = if on { element.set_attribute(name, "") } else { element.remove_attribute(name) };
 }
 
 fn by_id(id: &str) -> Option<Element> {
@@ -272,16 +281,16 @@ fn locate(gig: &Rc<Gig>, key: String) {
     let Some(wrapper) = field_element(gig, &key) else { return };
     let Ok(Some(button)) = wrapper.query_selector("button") else { return };
     let Ok(Some(problem)) = wrapper.query_selector(".field-error") else { return };
-    let busy = |busy: bool| {
-        let _ = if busy { button.set_attribute("disabled", "") } else { button.remove_attribute("disabled") };
-        button.set_text_content(Some(location_button_text(gig.lang, busy)));
+    let lang = gig.lang;
+    let busy = move |button: &Element, busy: bool| {
+        set_disabled(button, busy);
+        button.set_text_content(Some(location_button_text(lang, busy)));
     };
-    busy(true);
+    busy(&button, true);
     set_hidden(&problem, true);
     let gig = gig.clone();
     capture_location(move |result| {
-        let _ = button.remove_attribute("disabled");
-        button.set_text_content(Some(location_button_text(gig.lang, false)));
+        busy(&button, false);
         match result {
             Ok(point) => {
                 let answer = Answer::Location(point);

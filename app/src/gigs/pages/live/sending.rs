@@ -2,7 +2,7 @@
 //! outbox first and then uploaded with a progress bar, what the outbox (or the service
 //! worker) reports about it later, and the receipt.
 
-use super::fields::{refresh, set_hidden};
+use super::fields::{refresh, set_disabled, set_hidden};
 use super::{element, fill, listen, Gig, Sending, NUMBER, PERCENT, TIME};
 use crate::forms::Answer;
 use crate::gigs::pages::outbox::{self, OutboxNews};
@@ -206,8 +206,7 @@ fn set_sending(gig: &Gig, sending: Sending) {
         let _ = status.append_child(&shown);
     }
     if let Ok(Some(button)) = gig.root.query_selector("form.gig-answers button[type=submit]") {
-        let busy = matches!(sending, Sending::Uploading(_) | Sending::Resending);
-        let _ = if busy { button.set_attribute("disabled", "") } else { button.remove_attribute("disabled") };
+        set_disabled(&button, matches!(sending, Sending::Uploading(_) | Sending::Resending));
     }
     *gig.sending.borrow_mut() = sending;
 }
