@@ -6,6 +6,9 @@ use sqlx::PgPool;
 use std::str::FromStr;
 use std::time::Duration;
 
+/// A pooled connection idle this long is pinged before use.
+const PING_AFTER_IDLE: Duration = Duration::from_secs(10);
+
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
 
 pub async fn connect(database_url: Option<&str>) -> Result<PgPool, StartupError> {
@@ -23,6 +26,19 @@ pub async fn connect(database_url: Option<&str>) -> Result<PgPool, StartupError>
     PgPoolOptions::new()
         .max_connections(20)
         .acquire_timeout(Duration::from_secs(5))
+        // sqlx pings every connection it hands out (a round trip each: three per "get a
+        // gig"). One used moments ago is alive but for a rare failure, which the query then
+        // reports like any other; only one left idle a while (a restarted database, a
+        // dropped link) is worth the check before use.
+        .test_before_acquire(false)
+        .before_acquire(|conn, meta| {
+            Box::pin(async move {
+                if meta.idle_for >= PING_AFTER_IDLE {
+                    sqlx::Connection::ping(conn).await?;
+                }
+                Ok(true)
+            })
+        })
         .connect_with(options)
         .await
         .map_err(|e| StartupError(format!("cannot reach the database at DATABASE_URL: {e}")))
