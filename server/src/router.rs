@@ -1,6 +1,7 @@
 //! The axum router: Leptos pages and server functions, health checks, static files
 //! with cache headers, sessions, the cross-origin guard, client addresses, compression.
 
+use app::accounts::server::session_store::AccountSessionStore;
 use app::state::{AppState, ClientIp};
 use app::{shell, App};
 use axum::body::Body;
@@ -21,7 +22,6 @@ use tower_http::CompressionLevel;
 use tower_http::LatencyUnit;
 use tower_sessions::cookie::{Key, SameSite};
 use tower_sessions::{Expiry, SessionManagerLayer};
-use tower_sessions_sqlx_store::PostgresStore;
 
 pub const SESSION_COOKIE: &str = "gigforge_session";
 
@@ -37,7 +37,7 @@ pub fn build(state: AppState, settings: HttpSettings) -> Router {
     let routes = generate_route_list(App);
     let context_state = state.clone();
     let fallback_state = state.clone();
-    let sessions = SessionManagerLayer::new(PostgresStore::new(state.pool.clone()))
+    let sessions = SessionManagerLayer::new(AccountSessionStore::new(state.pool.clone()))
         .with_name(SESSION_COOKIE)
         .with_http_only(true)
         .with_same_site(SameSite::Lax)

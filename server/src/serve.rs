@@ -5,13 +5,13 @@
 use crate::config::ServeArgs;
 use crate::router::{self, HttpSettings};
 use crate::{db, state, StartupError};
+use app::accounts::server::session_store::AccountSessionStore;
 use app::pipeline::server::worker::{self, WorkerSettings};
 use app::pipeline::Stage;
 use std::net::SocketAddr;
 use std::time::Duration;
 use tokio::net::TcpListener;
 use tower_sessions::ExpiredDeletion;
-use tower_sessions_sqlx_store::PostgresStore;
 
 pub async fn migrate_only(database_url: Option<&str>) -> Result<(), StartupError> {
     let pool = db::connect(database_url).await?;
@@ -62,7 +62,7 @@ pub async fn run(database_url: Option<&str>, args: ServeArgs) -> Result<(), Star
 /// Deletes expired sessions and stale sign-in codes once an hour. Safe to run in
 /// any number of processes: each pass is a plain idempotent DELETE.
 async fn clean_up_periodically(state: app::state::AppState) {
-    let sessions = PostgresStore::new(state.pool.clone());
+    let sessions = AccountSessionStore::new(state.pool.clone());
     let mut tick = tokio::time::interval(Duration::from_secs(3600));
     loop {
         tick.tick().await;

@@ -204,4 +204,37 @@ async fn an_active_session_is_kept_alive_once_a_day(pool: PgPool) {
     assert!(next_day > signed_in, "a new day's first request pushes the expiry on");
     assert_eq!(me().await, 200);
     assert_eq!(expiry().await, next_day);
+
+    // The save after a load keeps the user's id beside the data (the next load reads the
+    // account with it) and never the account the load read into the record.
+    let (user_id, holds_account): (Option<i64>, bool) = sqlx::query_as(
+        "select s.user_id, position('__account_at_load'::bytea in s.data) > 0 from tower_sessions.session s",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let gigger: i64 = sqlx::query_scalar("select id from users where phone = '+919876500011'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(user_id, Some(gigger));
+    assert!(!holds_account, "the account read at load is never stored");
+}
+
+/// The account is read with the session (one query): disabling it ends its sessions at
+/// their next request, as a read of its own did.
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn a_disabled_account_is_signed_out_at_its_next_request(pool: PgPool) {
+    let app = common::spawn(pool.clone()).await;
+    let client = app.client();
+    app.sign_in_gigger(&client, "9876500012").await;
+    assert_eq!(app.call(&client, "/api/gigs/profile", &[]).await.status(), 200);
+    sqlx::query("update users set disabled_at = now() where phone = '+919876500012'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    assert_eq!(app.call(&client, "/api/gigs/profile", &[]).await.status(), 401);
+    let sessions: i64 =
+        sqlx::query_scalar("select count(*) from tower_sessions.session").fetch_one(&pool).await.unwrap();
+    assert_eq!(sessions, 0, "the ended session is deleted");
 }

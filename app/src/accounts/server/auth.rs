@@ -1,13 +1,13 @@
 //! The one way to learn who is asking and to require a role. Every server function
 //! starts with `require(&[...])` (or `current_user()` where anonymous is allowed).
 
+use super::session_store::{AccountAtLoad, ACCOUNT_KEY, USER_ID_KEY};
 use super::users;
 use crate::accounts::{Role, SignedInUser};
 use crate::error::{server::internal, AppError};
 use crate::state::AppState;
 use tower_sessions::Session;
 
-const USER_ID_KEY: &str = "user_id";
 const SESSION_VERSION_KEY: &str = "session_version";
 /// The day the session was last used (see `keep_alive`).
 const SEEN_ON_KEY: &str = "seen_on";
@@ -28,7 +28,14 @@ pub async fn user_in_session(state: &AppState, session: &Session) -> Result<Opti
         return Ok(None);
     };
     let started_under = session.get::<i32>(SESSION_VERSION_KEY).await?;
-    match users::active_with_session_version(&state.pool, id).await? {
+    // The session store read the account with the session (session_store.rs); it is
+    // read here only for a session signed in during this request, or one saved before
+    // the store kept its user's id.
+    let account = match session.get::<AccountAtLoad>(ACCOUNT_KEY).await? {
+        Some(at_load) if at_load.user.id == id => Some((at_load.user, at_load.session_version)),
+        _ => users::active_with_session_version(&state.pool, id).await?,
+    };
+    match account {
         Some((user, version)) if Some(version) == started_under => {
             keep_alive(state, session).await?;
             Ok(Some(user))
