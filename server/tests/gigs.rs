@@ -231,6 +231,7 @@ async fn getting_a_gig_probes_the_giggers_history_per_unit_rather_than_reading_a
             .bind(12.97)
             .bind(77.59)
             .bind(111_195.0)
+            .bind(0_i64)
             .fetch_all(&pool)
             .await
             .unwrap();
@@ -238,6 +239,48 @@ async fn getting_a_gig_probes_the_giggers_history_per_unit_rather_than_reading_a
         assert!(plan.contains("SubPlan") && plan.contains("reservations_unit"), "{plan}");
         assert!(!plan.contains("Anti Join"), "{plan}");
     }
+}
+
+/// "Get a gig" starts its scan at the first unit that was free a moment ago
+/// (first_free.rs), not at the job's first unit. A slot given back below that start is
+/// still the oldest free one and is handed out first.
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn a_slot_given_back_is_handed_out_before_later_units(pool: PgPool) {
+    let job = live_job(&pool, Job::default(), &[None, None, None, None]).await;
+    let now = chrono::Utc::now();
+    let unit_of = |reservation: i64| {
+        let pool = pool.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>("select unit_id from reservations where id = $1")
+                .bind(reservation)
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+        }
+    };
+    let units: Vec<i64> = sqlx::query_scalar("select id from units where job_id = $1 order by id")
+        .bind(job)
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    let mut held = Vec::new();
+    for n in 1..=2 {
+        let g = gigger(&pool, n, &["en"], None).await;
+        held.push((g.id, reserve::reserve(&pool, g.id, job, limits(), now).await.unwrap()));
+    }
+    // Past the moment the first free unit is trusted: the next pick looks it up again
+    // (the third unit) and starts there.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let c = gigger(&pool, 3, &["en"], None).await;
+    let third = reserve::reserve(&pool, c.id, job, limits(), now).await.unwrap();
+    assert_eq!(unit_of(third.reservation_id).await, units[2]);
+    let (a, first) = &held[0];
+    assert_eq!(unit_of(first.reservation_id).await, units[0]);
+    reserve::release(&pool, *a, job, first.reservation_id, now).await.unwrap();
+    let d = gigger(&pool, 4, &["en"], None).await;
+    let next = reserve::reserve(&pool, d.id, job, limits(), now).await.unwrap();
+    assert_eq!(unit_of(next.reservation_id).await, units[0], "the oldest free unit, not the fourth");
+    assert_summaries_match(&pool).await;
 }
 
 #[sqlx::test(migrator = "server::db::MIGRATOR")]

@@ -4,6 +4,7 @@
 pub mod eligibility;
 pub mod expiry;
 pub mod feed;
+mod first_free;
 pub mod mine;
 pub mod profile;
 pub mod quiz_form;

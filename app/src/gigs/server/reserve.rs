@@ -10,6 +10,7 @@
 //! its lock, the decision's facts, and the unit's pick, slot and reservation together.
 
 use super::eligibility::{bind_me, check_columns, first_failed, passed_conditions, CONDITIONS, ME_CTE};
+use super::first_free;
 use super::{profile, Me, METRES_PER_DEGREE};
 use crate::error::AppError;
 use crate::gigs::ReservationSummary;
@@ -102,12 +103,20 @@ pub async fn reserve(
     }
     let deadline = now + chrono::Duration::minutes(i64::from(gate.reservation_minutes));
     let mut taken = Taken::NoneFree;
+    let wanted = Wanted { job_id, max_distance_m: gate.max_distance_m, now, deadline };
     if me.location().is_some() {
-        taken = take_unit(&mut tx, &me, Pick::Nearest, job_id, gate.max_distance_m, now, deadline).await?;
+        taken = take_unit(&mut tx, &me, Pick::Nearest, &wanted, 0).await?;
     }
     if matches!(taken, Taken::NoneFree) {
         // No gigger location, or no free unit with one: units without a location count too.
-        taken = take_unit(&mut tx, &me, Pick::Oldest, job_id, gate.max_distance_m, now, deadline).await?;
+        let options = pool.connect_options();
+        let database = options.get_database().unwrap_or_default();
+        let from = first_free::start_for(&mut tx, database, job_id).await?;
+        taken = take_unit(&mut tx, &me, Pick::Oldest, &wanted, from).await?;
+        if matches!(taken, Taken::NoneFree) && from > 0 {
+            first_free::forget(database, job_id);
+            taken = take_unit(&mut tx, &me, Pick::Oldest, &wanted, 0).await?;
+        }
     }
     match taken {
         Taken::Held(reservation_id, deadline) => {
@@ -193,6 +202,14 @@ pub enum Pick {
     Oldest,
 }
 
+/// The job and the terms of the reservation `take_unit` makes.
+struct Wanted {
+    job_id: i64,
+    max_distance_m: Option<f64>,
+    now: DateTime<Utc>,
+    deadline: DateTime<Utc>,
+}
+
 /// What `take_unit` found.
 enum Taken {
     Held(i64, DateTime<Utc>),
@@ -204,28 +221,26 @@ enum Taken {
 /// Picks the unit and holds it in one statement: a free unit the gigger has never held,
 /// locked, skipping any another transaction holds; then its slot and the reservation.
 /// A nearest unit beyond `max_distance_m` is picked but not taken, so the gigger can be
-/// told why.
-#[allow(clippy::too_many_arguments)]
+/// told why. `Pick::Oldest` looks at units from id `from` on (`first_free`).
 async fn take_unit(
     conn: &mut PgConnection,
     me: &Me,
     pick: Pick,
-    job_id: i64,
-    max_distance_m: Option<f64>,
-    now: DateTime<Utc>,
-    deadline: DateTime<Utc>,
+    wanted: &Wanted,
+    from: i64,
 ) -> Result<Taken, sqlx::Error> {
     let sql = take_unit_sql(pick);
     let (latitude, longitude) = me.location().unzip();
     let row: Option<(Option<i64>, Option<DateTime<Utc>>)> = sqlx::query_as(&sql)
-        .bind(job_id)
+        .bind(wanted.job_id)
         .bind(me.id)
-        .bind(now)
-        .bind(deadline)
-        .bind(max_distance_m)
+        .bind(wanted.now)
+        .bind(wanted.deadline)
+        .bind(wanted.max_distance_m)
         .bind(latitude)
         .bind(longitude)
         .bind(METRES_PER_DEGREE)
+        .bind(from)
         .fetch_optional(conn)
         .await?;
     Ok(match row {
@@ -238,7 +253,8 @@ async fn take_unit(
 /// "Get a gig" in one statement: picks a free unit (`pick`) this gigger has not had,
 /// locks it (SKIP LOCKED), takes a slot and inserts the reservation. Parameters: $1 job,
 /// $2 gigger, $3 now, $4 deadline, $5 the job's distance limit in metres, $6/$7 the
-/// gigger's location, $8 metres per degree. Returns (reservation id, deadline): both
+/// gigger's location, $8 metres per degree, $9 the least unit id `Pick::Oldest` looks at
+/// (`first_free`; `Pick::Nearest` ignores it). Returns (reservation id, deadline): both
 /// null when the unit is too far, no row when none is free. Public for the plan test.
 pub fn take_unit_sql(pick: Pick) -> String {
     let (distance, order) = match pick {
@@ -246,7 +262,7 @@ pub fn take_unit_sql(pick: Pick) -> String {
             "geo_point(u.latitude, u.longitude) <-> geo_point($6, $7)",
             "u.latitude is not null order by geo_point(u.latitude, u.longitude) <-> geo_point($6, $7)",
         ),
-        Pick::Oldest => ("null::float8", "true order by u.id"),
+        Pick::Oldest => ("null::float8", "u.id >= $9 order by u.id"),
     };
     // `offset 0` keeps "not done by this gigger before" a lookup per candidate unit in
     // `reservations_unit` (job, unit, gigger). Without it the planner may turn the test
@@ -329,5 +345,6 @@ pub async fn release(
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
+    first_free::slot_returned(pool.connect_options().get_database().unwrap_or_default(), job_id, unit_id);
     Ok(())
 }
