@@ -331,6 +331,44 @@ async fn a_gigger_holds_one_gig_per_job_and_three_in_all(pool: PgPool) {
     reserve::reserve(&pool, me.id, jobs[3], limits(), later).await.unwrap();
 }
 
+/// One gigger pressing "Get a gig" on five jobs at once, twice each (two phones): the
+/// profile row's lock orders the requests, so each sees what the one before committed and
+/// the limits hold (one per job, three in all).
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn one_giggers_simultaneous_requests_keep_the_limits(pool: PgPool) {
+    let now = chrono::Utc::now();
+    let me = gigger(&pool, 1, &["en"], None).await;
+    let mut jobs = Vec::new();
+    for _ in 0..5 {
+        jobs.push(live_job(&pool, Job::default(), &[None, None]).await);
+    }
+    let presses = jobs.iter().chain(jobs.iter()).map(|&job| {
+        let pool = pool.clone();
+        tokio::spawn(async move { reserve::reserve(&pool, me.id, job, limits(), now).await })
+    });
+    let results = futures::future::join_all(presses).await;
+    assert!(results.iter().all(|r| matches!(r, Ok(Ok(_)) | Ok(Err(AppError::Conflict(_))))), "{results:?}");
+    let per_job: Vec<i64> = sqlx::query_scalar(
+        "select count(*) from reservations where gigger_id = $1 and status = 'active' group by job_id",
+    )
+    .bind(me.id)
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(per_job.len(), 3, "three gigs in all: {per_job:?}");
+    assert!(per_job.iter().all(|&n| n == 1), "one per job: {per_job:?}");
+    // Someone without a profile is asked for one rather than told the job is closed.
+    let stranger: i64 =
+        sqlx::query_scalar("insert into users (role, phone) values ('gigger', '+919700009999') returning id")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    match reserve::reserve(&pool, stranger, jobs[0], limits(), now).await {
+        Err(AppError::Invalid { field, .. }) => assert_eq!(field, "profile"),
+        other => panic!("no profile, yet: {other:?}"),
+    }
+}
+
 #[sqlx::test(migrator = "server::db::MIGRATOR")]
 async fn expired_reservations_return_their_units_to_the_pool(pool: PgPool) {
     let now = chrono::Utc::now();

@@ -3,7 +3,8 @@
 //! reservation (each one checked, so the gigger is told which one stops them).
 //!
 //! Every query using them starts with `ME_CTE`, which binds the gigger's facts to
-//! `$1..$7`; further parameters start at `$8`.
+//! `$1..$7`; further parameters start at `$8`. "Get a gig" (reserve.rs) reads the same
+//! columns of `me` from the profile row instead, under the row's lock.
 
 use super::Me;
 use crate::error::Message;

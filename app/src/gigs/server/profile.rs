@@ -24,8 +24,9 @@ impl Me {
     }
 }
 
+/// A profile as `PROFILE_SELECT` reads it (`reserve`'s gate reads the same columns).
 #[derive(sqlx::FromRow)]
-struct ProfileRow {
+pub(super) struct ProfileRow {
     display_name: String,
     phone: String,
     city: String,
@@ -52,7 +53,7 @@ const PROFILE_SELECT: &str =
      from gigger_profiles p join users u on u.id = p.user_id";
 
 impl ProfileRow {
-    fn into_profile(self) -> GiggerProfile {
+    pub(super) fn into_profile(self) -> GiggerProfile {
         GiggerProfile {
             name: self.display_name,
             phone: self.phone,
@@ -68,21 +69,7 @@ impl ProfileRow {
     }
 }
 
-/// `me` with the profile row locked until the transaction ends: the gigger's own
-/// concurrent requests that change what they hold wait for each other.
-pub async fn me_locked(conn: &mut sqlx::PgConnection, user_id: i64) -> Result<Me, AppError> {
-    let row: Option<ProfileRow> =
-        sqlx::query_as(&format!("{PROFILE_SELECT} where p.user_id = $1 for update of p"))
-            .bind(user_id)
-            .fetch_optional(conn)
-            .await?;
-    match row {
-        Some(row) => Ok(Me { id: user_id, profile: row.into_profile() }),
-        None => Err(no_profile()),
-    }
-}
-
-fn no_profile() -> AppError {
+pub(super) fn no_profile() -> AppError {
     AppError::invalid("profile", "Tell us about yourself first.")
 }
 

@@ -5,11 +5,12 @@
 //! twice. The gigger's own profile row is read and locked first, which orders that
 //! gigger's concurrent requests so the per-gigger limits hold.
 //!
-//! A gig is a few round trips to PostgreSQL, and each costs the database more than the
-//! statement's own work (bench/README.md, "The pipeline end to end"): the profile with
-//! its lock, the decision's facts, and the unit's pick, slot and reservation together.
+//! A gig is a few round trips to PostgreSQL, and each costs the database and the server
+//! more than the statement's own work (bench/README.md, "The pipeline end to end"): BEGIN
+//! with the profile's lock, the decision's facts with the profile, the unit's pick, slot
+//! and reservation together, and COMMIT.
 
-use super::eligibility::{bind_me, check_columns, first_failed, passed_conditions, CONDITIONS, ME_CTE};
+use super::eligibility::{check_columns, first_failed, passed_conditions, CONDITIONS};
 use super::first_free;
 use super::{profile, Me, METRES_PER_DEGREE};
 use crate::error::AppError;
@@ -67,18 +68,25 @@ pub async fn reserve(
     limits: GigLimits,
     now: DateTime<Utc>,
 ) -> Result<ReservationSummary, AppError> {
-    let mut tx = pool.begin().await?;
-    let me = profile::me_locked(&mut tx, gigger_id).await?;
-    // One statement reads everything the decision needs.
-    let Some(mut gate) = gate(&mut tx, &me, job_id, now).await? else {
-        return Err(AppError::Conflict(CONDITIONS[0].message()));
+    // The gigger's profile row, locked until the transaction ends, orders their own
+    // concurrent requests; the lock rides with BEGIN (a simple query of two statements,
+    // one round trip; the id is a number, so formatting it in is safe). The gate that
+    // follows is a statement of its own, so it sees what a request that held the lock
+    // before this one committed.
+    let mut tx = pool
+        .begin_with(format!("begin; select 1 from gigger_profiles where user_id = {gigger_id} for update"))
+        .await?;
+    // One statement reads everything the decision needs, the gigger's profile included.
+    let Some(mut gate) = gate(&mut tx, gigger_id, job_id, now).await? else {
+        return Err(gate_missing(&mut tx, gigger_id).await?);
     };
     if gate.overdue {
         // A reservation past its deadline that the sweeper has not reached yet ends here,
         // so it neither blocks a new one nor counts against the limits.
-        expire_mine(&mut tx, me.id, now).await?;
-        gate = self::gate(&mut tx, &me, job_id, now).await?.ok_or(AppError::NotFound)?;
+        expire_mine(&mut tx, gigger_id, now).await?;
+        gate = self::gate(&mut tx, gigger_id, job_id, now).await?.ok_or(AppError::NotFound)?;
     }
+    let me = gate.me.clone();
     if let Some((reservation_id, deadline)) = gate.active {
         return Ok(ReservationSummary { job_id, reservation_id, deadline });
     }
@@ -134,8 +142,20 @@ pub async fn reserve(
     }
 }
 
+/// Why the gate found nothing: the gigger has no profile yet, or the job does not exist.
+async fn gate_missing(conn: &mut PgConnection, gigger_id: i64) -> Result<AppError, AppError> {
+    let has_profile: bool =
+        sqlx::query_scalar("select exists (select 1 from gigger_profiles where user_id = $1)")
+            .bind(gigger_id)
+            .fetch_one(conn)
+            .await?;
+    Ok(if has_profile { AppError::Conflict(CONDITIONS[0].message()) } else { profile::no_profile() })
+}
+
 /// What "get a gig" decides on, for one gigger and job.
 struct Gate {
+    /// The gigger, as their profile row reads under the lock.
+    me: Me,
     /// Each eligibility condition, in `CONDITIONS` order.
     passed: Vec<bool>,
     /// The gigger's active reservation of this job, if any: its id and deadline.
@@ -154,7 +174,9 @@ impl<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> for Gate {
         use sqlx::Row;
         let active_id: Option<i64> = row.try_get("active_id")?;
         let active_deadline: Option<DateTime<Utc>> = row.try_get("active_deadline")?;
+        let profile = profile::ProfileRow::from_row(row)?.into_profile();
         Ok(Gate {
+            me: Me { id: row.try_get("gigger_id")?, profile },
             passed: passed_conditions(row)?,
             active: active_id.zip(active_deadline),
             training_ok: row.try_get("training_ok")?,
@@ -166,16 +188,24 @@ impl<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> for Gate {
     }
 }
 
-/// Reads the `Gate` in one statement; none if the job does not exist.
+/// Reads the `Gate` in one statement; none if the job or the gigger's profile does not
+/// exist. `me` is the profile row (as `ME_CTE` would bind it, with the profile's own
+/// columns for `Me`): $1 gigger, $2 start of the day, $3 today, $4 job, $5 now.
 async fn gate(
     conn: &mut PgConnection,
-    me: &Me,
+    gigger_id: i64,
     job_id: i64,
     now: DateTime<Utc>,
 ) -> Result<Option<Gate>, sqlx::Error> {
     let sql = format!(
-        "{ME_CTE}, mine as (
-             select id, job_id, deadline, deadline > $9 as current from reservations
+        "with me as (
+             select p.user_id as id, p.languages as langs, p.trust_score as trust, p.city, p.pincode,
+                    $2::timestamptz as day_start, $3::date as today,
+                    u.display_name, u.phone, p.languages, p.upi_id, p.latitude, p.longitude,
+                    p.location_source, p.trust_score
+             from gigger_profiles p join users u on u.id = p.user_id where p.user_id = $1),
+         mine as (
+             select id, job_id, deadline, deadline > $5 as current from reservations
              where gigger_id = $1 and status = 'active')
          select {checks},
                 (select id from mine where mine.job_id = j.id and current limit 1) as active_id,
@@ -186,11 +216,20 @@ async fn gate(
                     where c.user_id = me.id and c.training_id = j.training_id) as training_ok,
                 j.reservation_minutes,
                 case when j.geography->>'kind' = 'near_units' then (j.geography->>'max_distance_m')::float8 end
-                    as max_distance_m
-         from jobs j, me where j.id = $8",
+                    as max_distance_m,
+                me.id as gigger_id, me.display_name, me.phone, me.city, me.pincode, me.languages, me.upi_id,
+                me.latitude, me.longitude, me.location_source, me.trust_score
+         from jobs j, me where j.id = $4",
         checks = check_columns(),
     );
-    bind_me(sqlx::query_as::<_, Gate>(&sql), me, now).bind(job_id).bind(now).fetch_optional(conn).await
+    sqlx::query_as::<_, Gate>(&sql)
+        .bind(gigger_id)
+        .bind(super::start_of_day_in_india(now))
+        .bind(super::eligibility::today_in_india(now))
+        .bind(job_id)
+        .bind(now)
+        .fetch_optional(conn)
+        .await
 }
 
 /// Which free unit `take_unit` picks.
