@@ -1,7 +1,7 @@
 //! The submission's rows: reading the reservation it answers, and writing the
 //! submission with the reservation's end, its photos, the event and the QC stage's task.
 
-use super::{NewSubmission, Target};
+use super::{NewSubmission, StoredPhoto, Target};
 use crate::error::{AppError, Message};
 use crate::gigs::Receipt;
 use crate::money::Paise;
@@ -255,14 +255,19 @@ fn bind_submission<'q, O>(
         .bind(s.pay_paise)
         .bind(serde_json::json!({ "late": s.late, "photos": photos.len() }))
         .bind(Stage::Qc.name())
-        .bind(photos.iter().map(|p| p.field.clone()).collect::<Vec<String>>())
-        .bind(photos.iter().map(|p| p.position as i16).collect::<Vec<i16>>())
-        .bind(photos.iter().map(|p| p.storage_key.clone()).collect::<Vec<String>>())
-        .bind(photos.iter().map(|p| p.photo.sha256.clone()).collect::<Vec<String>>())
-        .bind(photos.iter().map(|p| p.photo.jpeg.len() as i32).collect::<Vec<i32>>())
-        .bind(photos.iter().map(|p| p.photo.width as i32).collect::<Vec<i32>>())
-        .bind(photos.iter().map(|p| p.photo.height as i32).collect::<Vec<i32>>())
-        .bind(photos.iter().map(|p| p.photo.exif_taken_at).collect::<Vec<Option<chrono::NaiveDateTime>>>())
-        .bind(photos.iter().map(|p| p.photo.exif_latitude).collect::<Vec<Option<f64>>>())
-        .bind(photos.iter().map(|p| p.photo.exif_longitude).collect::<Vec<Option<f64>>>())
+        .bind(column(photos, |p| p.field.clone()))
+        .bind(column(photos, |p| p.position as i16))
+        .bind(column(photos, |p| p.storage_key.clone()))
+        .bind(column(photos, |p| p.photo.sha256.clone()))
+        .bind(column(photos, |p| p.photo.jpeg.len() as i32))
+        .bind(column(photos, |p| p.photo.width as i32))
+        .bind(column(photos, |p| p.photo.height as i32))
+        .bind(column(photos, |p| p.photo.exif_taken_at))
+        .bind(column(photos, |p| p.photo.exif_latitude))
+        .bind(column(photos, |p| p.photo.exif_longitude))
+}
+
+/// One column of the photo rows, as an array for `unnest`.
+fn column<T>(photos: &[StoredPhoto], value: impl Fn(&StoredPhoto) -> T) -> Vec<T> {
+    photos.iter().map(value).collect()
 }
