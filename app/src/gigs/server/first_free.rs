@@ -11,7 +11,7 @@
 //! second, or at once when nothing free is left above it (the caller then scans from the
 //! start); nothing about who may hold a slot depends on it.
 
-use sqlx::PgConnection;
+use sqlx::{PgConnection, PgPool};
 use std::collections::HashMap;
 use std::sync::{LazyLock, Mutex};
 use std::time::{Duration, Instant};
@@ -26,14 +26,14 @@ const MAX_JOBS: usize = 10_000;
 type Key = (String, i64);
 static FIRST_FREE: LazyLock<Mutex<HashMap<Key, (Instant, i64)>>> = LazyLock::new(Default::default);
 
-fn key(database: &str, job_id: i64) -> Key {
-    (database.to_string(), job_id)
+fn key(pool: &PgPool, job_id: i64) -> Key {
+    (pool.connect_options().get_database().unwrap_or_default().to_string(), job_id)
 }
 
 /// The id the oldest-free-unit scan of `job_id` may start at (0: the start).
-pub async fn start_for(conn: &mut PgConnection, database: &str, job_id: i64) -> Result<i64, sqlx::Error> {
+pub async fn start_for(pool: &PgPool, conn: &mut PgConnection, job_id: i64) -> Result<i64, sqlx::Error> {
     let now = Instant::now();
-    if let Some(&(at, id)) = FIRST_FREE.lock().expect("first-free map poisoned").get(&key(database, job_id)) {
+    if let Some(&(at, id)) = FIRST_FREE.lock().expect("first-free map poisoned").get(&key(pool, job_id)) {
         if now.duration_since(at) < FRESH_FOR {
             return Ok(id);
         }
@@ -50,19 +50,18 @@ pub async fn start_for(conn: &mut PgConnection, database: &str, job_id: i64) -> 
     if map.len() >= MAX_JOBS {
         map.retain(|_, (at, _)| now.duration_since(*at) < Duration::from_secs(60));
     }
-    map.insert(key(database, job_id), (now, id));
+    map.insert(key(pool, job_id), (now, id));
     Ok(id)
 }
 
 /// A slot of `unit_id` came back (a released gig): scans start at or before it again.
-pub fn slot_returned(database: &str, job_id: i64, unit_id: i64) {
-    if let Some((_, id)) = FIRST_FREE.lock().expect("first-free map poisoned").get_mut(&key(database, job_id))
-    {
+pub fn slot_returned(pool: &PgPool, job_id: i64, unit_id: i64) {
+    if let Some((_, id)) = FIRST_FREE.lock().expect("first-free map poisoned").get_mut(&key(pool, job_id)) {
         *id = (*id).min(unit_id);
     }
 }
 
 /// The scan from the remembered start found nothing: start from the beginning next time.
-pub fn forget(database: &str, job_id: i64) {
-    FIRST_FREE.lock().expect("first-free map poisoned").remove(&key(database, job_id));
+pub fn forget(pool: &PgPool, job_id: i64) {
+    FIRST_FREE.lock().expect("first-free map poisoned").remove(&key(pool, job_id));
 }

@@ -117,12 +117,10 @@ pub async fn reserve(
     }
     if matches!(taken, Taken::NoneFree) {
         // No gigger location, or no free unit with one: units without a location count too.
-        let options = pool.connect_options();
-        let database = options.get_database().unwrap_or_default();
-        let from = first_free::start_for(&mut tx, database, job_id).await?;
+        let from = first_free::start_for(pool, &mut tx, job_id).await?;
         taken = take_unit(&mut tx, &me, Pick::Oldest, &wanted, from).await?;
         if matches!(taken, Taken::NoneFree) && from > 0 {
-            first_free::forget(database, job_id);
+            first_free::forget(pool, job_id);
             taken = take_unit(&mut tx, &me, Pick::Oldest, &wanted, 0).await?;
         }
     }
@@ -384,6 +382,6 @@ pub async fn release(
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
-    first_free::slot_returned(pool.connect_options().get_database().unwrap_or_default(), job_id, unit_id);
+    first_free::slot_returned(pool, job_id, unit_id);
     Ok(())
 }

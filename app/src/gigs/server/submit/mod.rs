@@ -10,9 +10,9 @@
 //! - a concurrent duplicate waits for the first to commit, then gets its receipt.
 //!
 //! Photos are checked (magic bytes, size, pixel count before decoding), EXIF time and
-//! GPS read, and stored without EXIF through the `PhotoStore`, before the transaction
+//! GPS read, and stored without EXIF through the `PhotoStore`, before the one statement
 //! that writes the submission, the reservation's end, the photo rows and the event for
-//! the pipeline together. A photo stored for a request that then fails is overwritten by
+//! the pipeline together (store.rs). A photo stored for a request that then fails is overwritten by
 //! its retry (same key) and otherwise left unreferenced.
 
 mod parts;
