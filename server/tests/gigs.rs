@@ -241,6 +241,22 @@ async fn getting_a_gig_probes_the_giggers_history_per_unit_rather_than_reading_a
     }
 }
 
+/// `take_gig` (migration 0019) runs the picks inside the database; its copies must be
+/// `take_unit_sql`'s texts, which the plan test above covers.
+#[sqlx::test(migrator = "server::db::MIGRATOR")]
+async fn the_database_function_picks_with_the_same_statements_as_the_plan_test(pool: PgPool) {
+    let source: String = sqlx::query_scalar("select prosrc from pg_proc where proname = 'take_gig'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let words = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let source = words(&source);
+    for pick in [reserve::Pick::Oldest, reserve::Pick::Nearest] {
+        let pick_sql = words(&reserve::take_unit_sql(pick));
+        assert!(source.contains(&format!("{pick_sql} into taken_id, taken_deadline;")), "{pick_sql}");
+    }
+}
+
 /// "Get a gig" starts its scan at the first unit that was free a moment ago
 /// (first_free.rs), not at the job's first unit. A slot given back below that start is
 /// still the oldest free one and is handed out first.

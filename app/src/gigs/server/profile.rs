@@ -24,9 +24,8 @@ impl Me {
     }
 }
 
-/// A profile as `PROFILE_SELECT` reads it (`reserve`'s gate reads the same columns).
 #[derive(sqlx::FromRow)]
-pub(super) struct ProfileRow {
+struct ProfileRow {
     display_name: String,
     phone: String,
     city: String,
@@ -53,7 +52,7 @@ const PROFILE_SELECT: &str =
      from gigger_profiles p join users u on u.id = p.user_id";
 
 impl ProfileRow {
-    pub(super) fn into_profile(self) -> GiggerProfile {
+    fn into_profile(self) -> GiggerProfile {
         GiggerProfile {
             name: self.display_name,
             phone: self.phone,

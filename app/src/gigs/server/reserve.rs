@@ -5,14 +5,15 @@
 //! twice. The gigger's own profile row is read and locked first, which orders that
 //! gigger's concurrent requests so the per-gigger limits hold.
 //!
-//! A gig is a few round trips to PostgreSQL, and each costs the database and the server
-//! more than the statement's own work (bench/README.md, "The pipeline end to end"): BEGIN
-//! with the profile's lock, the decision's facts with the profile, the unit's pick, slot
-//! and reservation together, and COMMIT.
+//! Each round trip to PostgreSQL costs the database and the server more than a small
+//! statement's own work (bench/README.md, "The pipeline end to end"), so "get a gig" is
+//! one statement: the job's conditions for the gigger, then `take_gig` (migration 0019),
+//! whose own statements take the lock, read the gigger's reservations with a snapshot
+//! taken after it, and pick and hold the unit with `take_unit_sql`'s texts.
 
 use super::eligibility::{check_columns, first_failed, passed_conditions, CONDITIONS};
 use super::first_free;
-use super::{profile, Me, METRES_PER_DEGREE};
+use super::{profile, METRES_PER_DEGREE};
 use crate::error::AppError;
 use crate::gigs::ReservationSummary;
 use chrono::{DateTime, Utc};
@@ -68,75 +69,45 @@ pub async fn reserve(
     limits: GigLimits,
     now: DateTime<Utc>,
 ) -> Result<ReservationSummary, AppError> {
-    // The gigger's profile row, locked until the transaction ends, orders their own
-    // concurrent requests; the lock rides with BEGIN (a simple query of two statements,
-    // one round trip; the id is a number, so formatting it in is safe). The gate that
-    // follows is a statement of its own, so it sees what a request that held the lock
-    // before this one committed.
-    let mut tx = pool
-        .begin_with(format!("begin; select 1 from gigger_profiles where user_id = {gigger_id} for update"))
-        .await?;
-    // One statement reads everything the decision needs, the gigger's profile included.
-    let Some(mut gate) = gate(&mut tx, gigger_id, job_id, now).await? else {
-        return Err(gate_missing(&mut tx, gigger_id).await?);
+    let mut conn = pool.acquire().await?;
+    let from = first_free::start_for(pool, &mut conn, job_id).await?;
+    // One statement, and so one transaction: the checks that need no lock, then
+    // `take_gig` (migration 0019), which locks the gigger's profile, reads their
+    // reservations and takes the unit. The lock ends with the statement.
+    let Some(gate) = gate_and_take(&mut conn, gigger_id, job_id, limits, now, from).await? else {
+        return Err(gate_missing(&mut conn, gigger_id).await?);
     };
-    if gate.overdue {
-        // A reservation past its deadline that the sweeper has not reached yet ends here,
-        // so it neither blocks a new one nor counts against the limits.
-        expire_mine(&mut tx, gigger_id, now).await?;
-        gate = self::gate(&mut tx, gigger_id, job_id, now).await?.ok_or(AppError::NotFound)?;
-    }
-    let me = gate.me.clone();
-    if let Some((reservation_id, deadline)) = gate.active {
-        return Ok(ReservationSummary { job_id, reservation_id, deadline });
-    }
-    if let Some(blocker) = first_failed(&gate.passed, true) {
-        return Err(AppError::Conflict(blocker.message()));
-    }
-    if !gate.training_ok {
-        return Err(AppError::conflict("Pass this job's training first.", "पहले इस काम की ट्रेनिंग पास करें।"));
+    if gate.rescanned {
+        first_free::forget(pool, job_id);
     }
     let held = gate.held;
-    if held >= limits.max_active_reservations {
-        return Err(AppError::conflict(
-            format!("You already hold {held} gigs. Submit or release one to get another."),
-            format!("आपके पास पहले से {held} गिग हैं। नया गिग लेने के लिए किसी एक को जमा करें या छोड़ें।"),
-        ));
-    }
-    if gate.max_distance_m.is_some() && me.location().is_none() {
-        return Err(AppError::conflict(
-            "This job needs your location. Add it in your profile.",
-            "इस काम के लिए आपका स्थान चाहिए। इसे अपनी प्रोफ़ाइल में जोड़ें।",
-        ));
-    }
-    let deadline = now + chrono::Duration::minutes(i64::from(gate.reservation_minutes));
-    let mut taken = Taken::NoneFree;
-    let wanted = Wanted { job_id, max_distance_m: gate.max_distance_m, now, deadline };
-    if me.location().is_some() {
-        taken = take_unit(&mut tx, &me, Pick::Nearest, &wanted, 0).await?;
-    }
-    if matches!(taken, Taken::NoneFree) {
-        // No gigger location, or no free unit with one: units without a location count too.
-        let from = first_free::start_for(pool, &mut tx, job_id).await?;
-        taken = take_unit(&mut tx, &me, Pick::Oldest, &wanted, from).await?;
-        if matches!(taken, Taken::NoneFree) && from > 0 {
-            first_free::forget(pool, job_id);
-            taken = take_unit(&mut tx, &me, Pick::Oldest, &wanted, 0).await?;
-        }
-    }
-    match taken {
-        Taken::Held(reservation_id, deadline) => {
-            tx.commit().await?;
+    match (gate.outcome.as_str(), gate.taken) {
+        ("active" | "held", Some((reservation_id, deadline))) => {
             Ok(ReservationSummary { job_id, reservation_id, deadline })
         }
-        Taken::TooFar => Err(AppError::conflict(
+        ("ineligible", _) => Err(match first_failed(&gate.passed, true) {
+            Some(blocker) => AppError::Conflict(blocker.message()),
+            None => AppError::conflict("Pass this job's training first.", "पहले इस काम की ट्रेनिंग पास करें।"),
+        }),
+        ("limit", _) => Err(AppError::conflict(
+            format!("You already hold {held} gigs. Submit or release one to get another."),
+            format!("आपके पास पहले से {held} गिग हैं। नया गिग लेने के लिए किसी एक को जमा करें या छोड़ें।"),
+        )),
+        ("needs_location", _) => Err(AppError::conflict(
+            "This job needs your location. Add it in your profile.",
+            "इस काम के लिए आपका स्थान चाहिए। इसे अपनी प्रोफ़ाइल में जोड़ें।",
+        )),
+        ("too_far", _) => Err(AppError::conflict(
             "No gig of this job is close enough to you right now.",
             "इस काम का कोई गिग अभी आपके पास नहीं है।",
         )),
-        Taken::NoneFree => Err(AppError::conflict(
+        ("none_free", _) => Err(AppError::conflict(
             "Every gig of this job is taken right now. Try again later.",
             "इस काम के सभी गिग अभी लिए जा चुके हैं। थोड़ी देर बाद फिर कोशिश करें।",
         )),
+        (outcome, _) => {
+            Err(crate::error::server::internal("take_gig", format!("unexpected outcome {outcome:?}")))
+        }
     }
 }
 
@@ -150,74 +121,68 @@ async fn gate_missing(conn: &mut PgConnection, gigger_id: i64) -> Result<AppErro
     Ok(if has_profile { AppError::Conflict(CONDITIONS[0].message()) } else { profile::no_profile() })
 }
 
-/// What "get a gig" decides on, for one gigger and job.
+/// What "get a gig" found and did, for one gigger and job.
 struct Gate {
-    /// The gigger, as their profile row reads under the lock.
-    me: Me,
-    /// Each eligibility condition, in `CONDITIONS` order.
+    /// Each eligibility condition, in `CONDITIONS` order (read before the lock: nothing a
+    /// request of the same gigger does changes them).
     passed: Vec<bool>,
-    /// The gigger's active reservation of this job, if any: its id and deadline.
-    active: Option<(i64, DateTime<Utc>)>,
-    training_ok: bool,
-    /// Active reservations across all jobs.
+    /// `take_gig`'s outcome (migration 0019).
+    outcome: String,
+    /// The reservation held or taken: its id and deadline.
+    taken: Option<(i64, DateTime<Utc>)>,
+    /// Active reservations across all jobs, as the lock saw them.
     held: i64,
-    /// Whether any of the gigger's reservations is past its deadline but not ended yet.
-    overdue: bool,
-    reservation_minutes: i32,
-    max_distance_m: Option<f64>,
+    /// The scan from the remembered first free unit found nothing.
+    rescanned: bool,
 }
 
 impl<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> for Gate {
     fn from_row(row: &'r sqlx::postgres::PgRow) -> Result<Self, sqlx::Error> {
         use sqlx::Row;
-        let active_id: Option<i64> = row.try_get("active_id")?;
-        let active_deadline: Option<DateTime<Utc>> = row.try_get("active_deadline")?;
-        let profile = profile::ProfileRow::from_row(row)?.into_profile();
+        let taken_id: Option<i64> = row.try_get("taken_id")?;
+        let taken_deadline: Option<DateTime<Utc>> = row.try_get("taken_deadline")?;
         Ok(Gate {
-            me: Me { id: row.try_get("gigger_id")?, profile },
             passed: passed_conditions(row)?,
-            active: active_id.zip(active_deadline),
-            training_ok: row.try_get("training_ok")?,
-            held: row.try_get("held")?,
-            overdue: row.try_get("overdue")?,
-            reservation_minutes: row.try_get("reservation_minutes")?,
-            max_distance_m: row.try_get("max_distance_m")?,
+            outcome: row.try_get("outcome")?,
+            taken: taken_id.zip(taken_deadline),
+            held: row.try_get("held_count")?,
+            rescanned: row.try_get("rescanned")?,
         })
     }
 }
 
-/// Reads the `Gate` in one statement; none if the job or the gigger's profile does not
-/// exist. `me` is the profile row (as `ME_CTE` would bind it, with the profile's own
-/// columns for `Me`): $1 gigger, $2 start of the day, $3 today, $4 job, $5 now.
-async fn gate(
+/// The job's conditions for the gigger, then `take_gig` with their verdict, in one
+/// statement; none if the job or the gigger's profile does not exist. `me` is the
+/// profile row (as `ME_CTE` would bind it): $1 gigger, $2 start of the day, $3 today,
+/// $4 job, $5 now, $6 most gigs held, $7 metres per degree, $8 the first free unit.
+async fn gate_and_take(
     conn: &mut PgConnection,
     gigger_id: i64,
     job_id: i64,
+    limits: GigLimits,
     now: DateTime<Utc>,
+    from: i64,
 ) -> Result<Option<Gate>, sqlx::Error> {
+    let eligible =
+        CONDITIONS.iter().map(|c| format!("coalesce(g.{}, false)", c.name)).collect::<Vec<_>>().join(" and ");
     let sql = format!(
         "with me as (
              select p.user_id as id, p.languages as langs, p.trust_score as trust, p.city, p.pincode,
-                    $2::timestamptz as day_start, $3::date as today,
-                    u.display_name, u.phone, p.languages, p.upi_id, p.latitude, p.longitude,
-                    p.location_source, p.trust_score
-             from gigger_profiles p join users u on u.id = p.user_id where p.user_id = $1),
-         mine as (
-             select id, job_id, deadline, deadline > $5 as current from reservations
-             where gigger_id = $1 and status = 'active')
-         select {checks},
-                (select id from mine where mine.job_id = j.id and current limit 1) as active_id,
-                (select deadline from mine where mine.job_id = j.id and current limit 1) as active_deadline,
-                (select count(*) from mine where current) as held,
-                exists (select 1 from mine where not current) as overdue,
-                j.training_id is null or exists (select 1 from certifications c
-                    where c.user_id = me.id and c.training_id = j.training_id) as training_ok,
-                j.reservation_minutes,
-                case when j.geography->>'kind' = 'near_units' then (j.geography->>'max_distance_m')::float8 end
-                    as max_distance_m,
-                me.id as gigger_id, me.display_name, me.phone, me.city, me.pincode, me.languages, me.upi_id,
-                me.latitude, me.longitude, me.location_source, me.trust_score
-         from jobs j, me where j.id = $4",
+                    $2::timestamptz as day_start, $3::date as today, p.latitude, p.longitude
+             from gigger_profiles p where p.user_id = $1),
+         g as (
+             select {checks},
+                    j.training_id is null or exists (select 1 from certifications c
+                        where c.user_id = me.id and c.training_id = j.training_id) as training_ok,
+                    $5::timestamptz + make_interval(mins => j.reservation_minutes) as deadline,
+                    case when j.geography->>'kind' = 'near_units' then (j.geography->>'max_distance_m')::float8 end
+                        as max_distance_m,
+                    me.latitude, me.longitude
+             from jobs j, me where j.id = $4)
+         select g.*, t.*
+         from g, lateral take_gig($4, $1, $5, g.deadline, g.max_distance_m, g.latitude, g.longitude, $7, $8, $6,
+                                  {eligible} and g.training_ok,
+                                  g.max_distance_m is null or (g.latitude is not null and g.longitude is not null)) t",
         checks = check_columns(),
     );
     sqlx::query_as::<_, Gate>(&sql)
@@ -226,11 +191,14 @@ async fn gate(
         .bind(super::eligibility::today_in_india(now))
         .bind(job_id)
         .bind(now)
+        .bind(limits.max_active_reservations)
+        .bind(METRES_PER_DEGREE)
+        .bind(from)
         .fetch_optional(conn)
         .await
 }
 
-/// Which free unit `take_unit` picks.
+/// Which free unit a pick takes (`take_unit_sql`).
 #[derive(Clone, Copy)]
 pub enum Pick {
     /// The nearest to the gigger among units with a location.
@@ -239,56 +207,9 @@ pub enum Pick {
     Oldest,
 }
 
-/// The job and the terms of the reservation `take_unit` makes.
-struct Wanted {
-    job_id: i64,
-    max_distance_m: Option<f64>,
-    now: DateTime<Utc>,
-    deadline: DateTime<Utc>,
-}
-
-/// What `take_unit` found.
-enum Taken {
-    Held(i64, DateTime<Utc>),
-    /// The nearest free unit is beyond the job's distance limit.
-    TooFar,
-    NoneFree,
-}
-
-/// Picks the unit and holds it in one statement: a free unit the gigger has never held,
-/// locked, skipping any another transaction holds; then its slot and the reservation.
-/// A nearest unit beyond `max_distance_m` is picked but not taken, so the gigger can be
-/// told why. `Pick::Oldest` looks at units from id `from` on (`first_free`).
-async fn take_unit(
-    conn: &mut PgConnection,
-    me: &Me,
-    pick: Pick,
-    wanted: &Wanted,
-    from: i64,
-) -> Result<Taken, sqlx::Error> {
-    let sql = take_unit_sql(pick);
-    let (latitude, longitude) = me.location().unzip();
-    let row: Option<(Option<i64>, Option<DateTime<Utc>>)> = sqlx::query_as(&sql)
-        .bind(wanted.job_id)
-        .bind(me.id)
-        .bind(wanted.now)
-        .bind(wanted.deadline)
-        .bind(wanted.max_distance_m)
-        .bind(latitude)
-        .bind(longitude)
-        .bind(METRES_PER_DEGREE)
-        .bind(from)
-        .fetch_optional(conn)
-        .await?;
-    Ok(match row {
-        None => Taken::NoneFree,
-        Some((Some(id), Some(deadline))) => Taken::Held(id, deadline),
-        Some(_) => Taken::TooFar,
-    })
-}
-
-/// "Get a gig" in one statement: picks a free unit (`pick`) this gigger has not had,
-/// locks it (SKIP LOCKED), takes a slot and inserts the reservation. Parameters: $1 job,
+/// The pick of "get a gig": a free unit (`pick`) this gigger has not had, locked (SKIP
+/// LOCKED), its slot taken and the reservation inserted, in one statement. `take_gig`
+/// (migration 0019) runs these texts verbatim (a test compares them). Parameters: $1 job,
 /// $2 gigger, $3 now, $4 deadline, $5 the job's distance limit in metres, $6/$7 the
 /// gigger's location, $8 metres per degree, $9 the least unit id `Pick::Oldest` looks at
 /// (`first_free`; `Pick::Nearest` ignores it). Returns (reservation id, deadline): both
@@ -329,25 +250,6 @@ pub fn take_unit_sql(pick: Pick) -> String {
              returning id, deadline)
          select held.id, held.deadline from unit left join held on true"
     )
-}
-
-/// Ends the gigger's own reservations that are past their deadline (the sweeper does
-/// everyone's within a minute; this makes the limits exact meanwhile).
-async fn expire_mine(conn: &mut PgConnection, gigger_id: i64, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "with ended as (
-             update reservations set status = 'expired', ended_at = $2
-             where gigger_id = $1 and status = 'active' and deadline <= $2
-             returning job_id, unit_id)
-         update units u set slots_left = u.slots_left + e.n
-         from (select job_id, unit_id, count(*) as n from ended group by 1, 2) e
-         where u.job_id = e.job_id and u.id = e.unit_id",
-    )
-    .bind(gigger_id)
-    .bind(now)
-    .execute(conn)
-    .await?;
-    Ok(())
 }
 
 /// Gives a held gig back; its slot returns to the pool at once.
