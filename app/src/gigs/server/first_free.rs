@@ -8,8 +8,8 @@
 //! million on a 10-million-unit table). So each process remembers, per job, the first
 //! unit that was free a moment ago and starts there, looking it up again at most once a
 //! second. A slot given back below it (a released or expired gig) is found within that
-//! second, or at once when nothing free is left above it (the caller then scans from the
-//! start); nothing about who may hold a slot depends on it.
+//! second, or at once when nothing free is left above it (`take_gig`, migration 0019,
+//! then scans from the start); nothing about who may hold a slot depends on it.
 
 use sqlx::{PgConnection, PgPool};
 use std::collections::HashMap;
