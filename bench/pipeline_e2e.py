@@ -47,6 +47,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PG_SH = ROOT / "scripts" / "pg.sh"
 E2E_DB = "gigforge_bench_e2e"
 PGBENCH_DB = "gigforge_bench_pgbench"
+STATEMENTS_DB = "gigforge_bench_statements"
 JOB_TITLE = "Tag shelf photos"  # seeded: no training, units without location
 PHONE_PREFIX = "+91970000"  # bench giggers: +919700000001, ... (valid Indian mobiles)
 BUILD_TOOLS = ("cargo", "rustc", "cargo-leptos", "wasm-opt", "wasm-bindgen")
@@ -760,13 +761,21 @@ END;
 """
 
 
-def run_pgbench(binary, args, work):
-    say(f"pgbench: preparing {PGBENCH_DB} (migrate, seed, the same job)")
-    url = fresh_database(PGBENCH_DB)
+def run_pgbench(binary, args, work, kind="writes"):
+    """pgbench at the end-to-end run's concurrency, on a database of its own: `writes`
+    runs PGBENCH_SCRIPT (the issue's comparison); `statements` runs
+    bench/gig_statements.pgbench, the statements the server itself sends for a gig."""
+    database = PGBENCH_DB if kind == "writes" else STATEMENTS_DB
+    say(f"pgbench ({kind}): preparing {database} (migrate, seed, the same job)")
+    url = fresh_database(database)
     run_bin(binary, url, "migrate")
     run_bin(binary, url, "seed")
-    # Slots enough that no unit runs out whatever random() picks.
-    job = prepare_job(url, args.units, slots_per_unit=10_000)
+    if kind == "writes":
+        # Slots enough that no unit runs out whatever random() picks.
+        job = prepare_job(url, args.units, slots_per_unit=10_000)
+    else:
+        # One slot per unit as in the end-to-end run, and units enough for ~3,500 gigs/s.
+        job = prepare_job(url, max(args.units, round(3500 * (args.warmup + args.duration))), slots_per_unit=1)
     psql(url, f"""insert into users (role, phone)
                   select 'gigger', '{PHONE_PREFIX}' || lpad(n::text, 4, '0') from generate_series(1, {args.giggers}) n;
                   insert into gigger_profiles (user_id, city, pincode, languages)
@@ -775,15 +784,22 @@ def run_pgbench(binary, args, work):
     umin, umax = psql(url, f"select min(id), max(id) from units where job_id = {job}").split("|")
     gmin = psql(url, f"select min(id) from users where phone like '{PHONE_PREFIX}%'")
     form = psql(url, f"select max(version) from job_form_versions where job_id = {job}")
-    script = work / "gig.sql"
-    script.write_text(PGBENCH_SCRIPT.format(answers=json.dumps(TAG_ANSWERS)))
     common = ["pgbench", "-n", "-M", "prepared", "-c", str(args.giggers), "-j", str(min(2, args.giggers)),
-              "-f", str(script), "-D", f"job={job}", "-D", f"umin={umin}", "-D", f"umax={umax}",
-              "-D", f"gmin={gmin}", "-D", f"form={form}"]
+              "-D", f"job={job}", "-D", f"gmin={gmin}"]
+    if kind == "writes":
+        script = work / "gig.sql"
+        script.write_text(PGBENCH_SCRIPT.format(answers=json.dumps(TAG_ANSWERS)))
+        common += ["-f", str(script), "-D", f"umin={umin}", "-D", f"umax={umax}", "-D", f"form={form}"]
+    else:
+        # The values the server binds that pgbench cannot compute (reserve.rs, submit/).
+        common += ["-f", str(ROOT / "bench/gig_statements.pgbench"), "-D", f"unit_id={umin}",
+                   "-D", "max_held=3", "-D", "metres_per_degree=111195.0", "-D", f"answers={json.dumps(TAG_ANSWERS)}",
+                   "-D", "digest=" + "0" * 64, "-D", "late=false",
+                   "-D", 'detail={"late": false, "photos": 0}', "-D", "stage=qc", "-D", "empty={}"]
     if args.warmup > 0:
         subprocess.run(common + ["-T", str(max(1, round(args.warmup))), url], check=True, capture_output=True)
     psql(url, "analyze")  # as the end-to-end phases do during their warm-up (analyze_during_warmup)
-    say(f"pgbench: {args.giggers} clients, {args.duration:g} s")
+    say(f"pgbench ({kind}): {args.giggers} clients, {args.duration:g} s")
     seen = set(build_tools_running())
     cpu = CpuMeter()
     cpu.start()
@@ -805,8 +821,8 @@ def run_pgbench(binary, args, work):
             latencies.append(int(line.split()[2]) / 1e6)  # client tx_no latency_us ...
     for log in work.glob("pgbench.*"):
         log.unlink()
-    say(f"pgbench: {tps:.1f} tps")
-    return {"tps": tps, "latency": latency_summary(latencies), "failed": int(failed.group(1)) if failed else 0,
+    say(f"pgbench ({kind}): {tps:.1f} tps")
+    return {"kind": kind, "tps": tps, "latency": latency_summary(latencies), "failed": int(failed.group(1)) if failed else 0,
             "cpu": cpu_used, "build_tools": seen, "db_work": work_per_tx}
 
 
@@ -843,32 +859,31 @@ def machine_notes(binary):
     }
 
 
-def report(args, notes, phases, bench, build_tools_seen, problems):
+def report(args, notes, phases, bench, statements, build_tools_seen, problems):
     def row(label, *cells):
         return f"| {label} | " + " | ".join(cells) + " |"
 
     a = next((p for p in phases if p["name"] == "json"), None)
-    cols = [p for p in phases] + ([None] if bench else [])
-    header = ["JSON answers" if p and p["name"] == "json" else "one 200 KB photo" if p else "pgbench (writes of one gig)"
+    benches = [b for b in (bench, statements) if b]
+    cols = [p for p in phases] + benches
+    bench_names = {"writes": "pgbench (writes of one gig)", "statements": "pgbench (the server's statements of one gig)"}
+    header = [bench_names[p["kind"]] if "kind" in p else "JSON answers" if p["name"] == "json" else "one 200 KB photo"
               for p in cols]
     lines = [row("", *header), "|---|" + "---|" * len(cols)]
 
-    def cells(fn, bench_cell="-"):
-        return [fn(p) if p else bench_cell for p in cols]
+    def cells(fn, bench_fn=lambda b: "-"):
+        return [bench_fn(p) if "kind" in p else fn(p) for p in cols]
 
     lines += [
         row("**submissions/s** (pgbench: tps)", *cells(lambda p: f"**{p['submissions_per_s']:.1f}**",
-                                                        f"**{bench['tps']:.1f}**" if bench else "")),
+                                                        lambda b: f"**{b['tps']:.1f}**")),
         row("submit p50 / p99 / max", *cells(
             lambda p: f"{fmt_ms(p['submit']['p50'])} / {fmt_ms(p['submit']['p99'])} / {fmt_ms(p['submit']['max'])}",
-            f"{fmt_ms(bench['latency']['p50'])} / {fmt_ms(bench['latency']['p99'])} / {fmt_ms(bench['latency']['max'])}"
-            if bench else "")),
+            lambda b: f"{fmt_ms(b['latency']['p50'])} / {fmt_ms(b['latency']['p99'])} / {fmt_ms(b['latency']['max'])}")),
         row("reserve p50 / p99", *cells(lambda p: f"{fmt_ms(p['reserve']['p50'])} / {fmt_ms(p['reserve']['p99'])}")),
         row("submissions in the window (all, with warm-up)", *cells(
-            lambda p: f"{p['submissions']} ({p['submissions_total']})",
-            str(round(bench["tps"] * args.duration)) if bench else "")),
-        row("failed requests in the window", *cells(lambda p: str(p["failed"]),
-                                                     str(bench["failed"]) if bench else "")),
+            lambda p: f"{p['submissions']} ({p['submissions_total']})", lambda b: str(round(b["tps"] * args.duration)))),
+        row("failed requests in the window", *cells(lambda p: str(p["failed"]), lambda b: str(b["failed"]))),
         row("QC decisions/s during the load", *cells(lambda p: f"{p['qc_per_s_window']:.1f}")),
         row("QC backlog when the load stopped", *cells(lambda p: str(p["qc_backlog_at_end"]))),
         row("QC queue empty after", *cells(lambda p: fmt_s(p["qc_drain_s"]))),
@@ -881,8 +896,8 @@ def report(args, notes, phases, bench, build_tools_seen, problems):
         row("CPU, cores: machine / server / postgres / bench client", *cells(
             lambda p: f"{p['cpu']['machine']:.2f} / {p['cpu']['server']:.2f} / {p['cpu']['postgres']:.2f} / "
                       f"{p['cpu']['client']:.2f}",
-            f"{bench['cpu']['machine']:.2f} / - / {bench['cpu']['postgres']:.2f} / {bench['cpu']['children']:.2f} "
-            "(pgbench)" if bench else "")),
+            lambda b: f"{b['cpu']['machine']:.2f} / - / {b['cpu']['postgres']:.2f} / {b['cpu']['children']:.2f} "
+                      "(pgbench)")),
     ]
     out = [f"# End-to-end pipeline benchmark, {datetime.date.today().isoformat()}", ""]
     out.append(f"{args.giggers} concurrent simulated giggers (and pgbench clients), {args.warmup:g} s warm-up, "
@@ -897,9 +912,17 @@ def report(args, notes, phases, bench, build_tools_seen, problems):
         verdict = "met" if ratio >= 0.5 else "NOT met"
         out.append(f"**JSON submissions / pgbench = {ratio:.2f}** (goal >= 0.5: {verdict}).")
         out.append("")
+    if a and statements and statements["tps"]:
+        out.append(f"JSON submissions / pgbench running the server's own statements of a gig = "
+                   f"{a['submissions_per_s'] / statements['tps']:.2f}; those statements in pgbench / the writes in "
+                   f"pgbench = {statements['tps'] / bench['tps']:.2f}." if bench else
+                   f"JSON submissions / pgbench running the server's own statements of a gig = "
+                   f"{a['submissions_per_s'] / statements['tps']:.2f}.")
+        out.append("")
     work = [(p["name"], p["db_work"]) for p in phases if p["db_work"]]
-    if bench and bench["db_work"]:
-        work.append(("pgbench", bench["db_work"]))
+    for b in benches:
+        if b["db_work"]:
+            work.append((f"pgbench ({b['kind']})", b["db_work"]))
     if work:
         out.append("Database work per submission in the measured window (PostgreSQL's statistics; the "
                    "pipeline's QC and ledger work included as it happened):")
@@ -916,14 +939,15 @@ def report(args, notes, phases, bench, build_tools_seen, problems):
                "cluster of scripts/pg.sh (synchronous_commit=off)")
     out.append(f"- commit {notes['commit']}; {notes['binary']}")
     out.append(f"- load average before the run: {notes['load_before']}")
-    tools = sorted(build_tools_seen | (bench["build_tools"] if bench else set()))
+    tools = sorted(build_tools_seen.union(*(b["build_tools"] for b in benches)))
     out.append("- compilers during the measurements: " +
                ("**yes, " + ", ".join(tools) + "**: figures are not representative" if tools else "none"))
     busy = [f"{p['name']}: " + ", ".join(f"{n} {c:.2f}" for n, c in sorted(p["cpu"]["others"].items(), key=lambda x: -x[1]))
             for p in phases if p["cpu"]["others"]]
-    if bench and bench["cpu"]["others"]:
-        busy.append("pgbench: " + ", ".join(f"{n} {c:.2f}" for n, c in sorted(bench["cpu"]["others"].items(),
-                                                                             key=lambda x: -x[1])))
+    for b in benches:
+        if b["cpu"]["others"]:
+            busy.append(f"pgbench ({b['kind']}): " + ", ".join(
+                f"{n} {c:.2f}" for n, c in sorted(b["cpu"]["others"].items(), key=lambda x: -x[1])))
     out.append("- other processes using >= 0.05 cores during the measurements: " +
                ("; ".join(busy) if busy else "none (quiet machine)"))
     out.append("")
@@ -1001,7 +1025,9 @@ def main():
     parser.add_argument("--photos", type=int, default=600,
                         help="different photos, used in turn (600; more than a photo phase submits)")
     parser.add_argument("--phases", default="json,photo", help="json,photo (default), json or photo")
-    parser.add_argument("--no-pgbench", action="store_true", help="skip the pgbench comparison")
+    parser.add_argument("--no-pgbench", action="store_true", help="skip the pgbench comparisons")
+    parser.add_argument("--no-statements", action="store_true",
+                        help="skip pgbench with the server's own statements (bench/gig_statements.pgbench)")
     parser.add_argument("--client", choices=("rust", "python"), default="rust",
                         help="the simulated giggers' HTTP client: bench/load in Rust (default) or aiohttp here")
     parser.add_argument("--drain-timeout", type=float, default=600, help="seconds to wait for the queues (600)")
@@ -1025,20 +1051,22 @@ def main():
     pg("start")
     work = Path(tempfile.mkdtemp(prefix="gigforge-bench-e2e-"))
     build_tools_seen = set(busy)
-    bench = None
+    bench = statements = None
     try:
         phases, problems = asyncio.run(end_to_end(binary, args, work, build_tools_seen))
         if not args.no_pgbench:
-            bench = run_pgbench(binary, args, work)
+            bench = run_pgbench(binary, args, work, "writes")
+            if not args.no_statements:
+                statements = run_pgbench(binary, args, work, "statements")
     finally:
         if args.keep:
-            say(f"kept {E2E_DB}, {PGBENCH_DB} and {work}")
+            say(f"kept {E2E_DB}, {PGBENCH_DB}, {STATEMENTS_DB} and {work}")
         else:
-            drop_database(E2E_DB)
-            drop_database(PGBENCH_DB)
+            for database in (E2E_DB, PGBENCH_DB, STATEMENTS_DB):
+                drop_database(database)
             shutil.rmtree(work, ignore_errors=True)
 
-    text = report(args, notes, phases, bench, build_tools_seen, problems)
+    text = report(args, notes, phases, bench, statements, build_tools_seen, problems)
     print()
     print(text)
     default_size = args.giggers == 16 and args.duration == 30 and args.warmup == 5

@@ -163,9 +163,26 @@ async fn gate_and_take(
     now: DateTime<Utc>,
     from: i64,
 ) -> Result<Option<Gate>, sqlx::Error> {
+    let sql = gate_and_take_sql();
+    sqlx::query_as::<_, Gate>(&sql)
+        .bind(gigger_id)
+        .bind(super::start_of_day_in_india(now))
+        .bind(super::eligibility::today_in_india(now))
+        .bind(job_id)
+        .bind(now)
+        .bind(limits.max_active_reservations)
+        .bind(METRES_PER_DEGREE)
+        .bind(from)
+        .fetch_optional(conn)
+        .await
+}
+
+/// `gate_and_take`'s statement. Public for the test that keeps the benchmark's pgbench
+/// copy of a gig's statements (bench/gig_statements.pgbench) equal to it.
+pub fn gate_and_take_sql() -> String {
     let eligible =
         CONDITIONS.iter().map(|c| format!("coalesce(g.{}, false)", c.name)).collect::<Vec<_>>().join(" and ");
-    let sql = format!(
+    format!(
         "with me as (
              select p.user_id as id, p.languages as langs, p.trust_score as trust, p.city, p.pincode,
                     $2::timestamptz as day_start, $3::date as today, p.latitude, p.longitude
@@ -184,18 +201,7 @@ async fn gate_and_take(
                                   {eligible} and g.training_ok,
                                   g.max_distance_m is null or (g.latitude is not null and g.longitude is not null)) t",
         checks = check_columns(),
-    );
-    sqlx::query_as::<_, Gate>(&sql)
-        .bind(gigger_id)
-        .bind(super::start_of_day_in_india(now))
-        .bind(super::eligibility::today_in_india(now))
-        .bind(job_id)
-        .bind(now)
-        .bind(limits.max_active_reservations)
-        .bind(METRES_PER_DEGREE)
-        .bind(from)
-        .fetch_optional(conn)
-        .await
+    )
 }
 
 /// Which free unit a pick takes (`take_unit_sql`).

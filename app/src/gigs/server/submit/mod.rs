@@ -220,6 +220,13 @@ pub async fn submit(
     Ok(receipt)
 }
 
+/// The usual submission's two statements, the read and then the write, as sent. Public
+/// for the test that keeps the benchmark's pgbench copy of a gig's statements
+/// (bench/gig_statements.pgbench) equal to them.
+pub fn usual_statements() -> [String; 2] {
+    [store::RESERVATION_AND_EARLIER.to_string(), store::insert_if_still_active_sql()]
+}
+
 /// The answers, valid against the reservation's form version.
 fn validated(schema: &serde_json::Value, envelope: &Envelope) -> Result<Answers, AppError> {
     let form: FormSchema = serde_json::from_value(schema.clone())

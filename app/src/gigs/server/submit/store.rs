@@ -32,7 +32,7 @@ struct ReservationAndEarlier {
 }
 
 /// The reservation with the gigger's submission under the key, if there is one.
-const RESERVATION_AND_EARLIER: &str = "
+pub(super) const RESERVATION_AND_EARLIER: &str = "
     select r.status, r.deadline, r.unit_id, r.form_version, f.schema, j.pay_paise,
            s.id as earlier_id, s.job_id as earlier_job_id, s.received_at as earlier_received_at,
            s.pay_paise as earlier_pay_paise, s.late as earlier_late, s.request_digest as earlier_digest
@@ -154,14 +154,19 @@ pub(super) async fn insert_if_still_active(
     pool: &PgPool,
     submission: &NewSubmission<'_>,
 ) -> Result<Option<Receipt>, sqlx::Error> {
-    let sql = insert_sql(
-        "update reservations set status = 'submitted', ended_at = $11
-         where job_id = $1 and id = $3 and gigger_id = $4 and status = 'active'
-         returning id",
-    );
+    let sql = insert_if_still_active_sql();
     let row: Option<(i64, DateTime<Utc>)> =
         bind_submission(sqlx::query_as(&sql), submission).fetch_optional(pool).await?;
     Ok(row.map(|(id, received_at)| receipt(submission, id, received_at)))
+}
+
+/// `insert_if_still_active`'s statement.
+pub(super) fn insert_if_still_active_sql() -> String {
+    insert_sql(
+        "update reservations set status = 'submitted', ended_at = $11
+         where job_id = $1 and id = $3 and gigger_id = $4 and status = 'active'
+         returning id",
+    )
 }
 
 /// Writes the submission in the caller's transaction, which holds the reservation's lock
