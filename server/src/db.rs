@@ -23,6 +23,15 @@ pub async fn connect(database_url: Option<&str>) -> Result<PgPool, StartupError>
         // The session store compares `now() at time zone 'utc'` with timestamptz: only
         // right when the connection's time zone is UTC.
         .options([("timezone", "UTC")]);
+    pool_options()
+        .connect_with(options)
+        .await
+        .map_err(|e| StartupError(format!("cannot reach the database at DATABASE_URL: {e}")))
+}
+
+/// The pool's settings. A connection goes back to the pool without a round trip unless
+/// something is pending on it (the sqlx-core patch in vendor/).
+pub fn pool_options() -> PgPoolOptions {
     PgPoolOptions::new()
         .max_connections(20)
         .acquire_timeout(Duration::from_secs(5))
@@ -39,9 +48,6 @@ pub async fn connect(database_url: Option<&str>) -> Result<PgPool, StartupError>
                 Ok(true)
             })
         })
-        .connect_with(options)
-        .await
-        .map_err(|e| StartupError(format!("cannot reach the database at DATABASE_URL: {e}")))
 }
 
 pub async fn migrate(pool: &PgPool) -> Result<(), StartupError> {
