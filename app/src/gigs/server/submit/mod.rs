@@ -228,9 +228,7 @@ pub fn usual_statements() -> [String; 2] {
 }
 
 /// The answers, valid against the reservation's form version.
-fn validated(schema: &serde_json::Value, envelope: &Envelope) -> Result<Answers, AppError> {
-    let form: FormSchema = serde_json::from_value(schema.clone())
-        .map_err(|e| internal("stored form version does not parse", e))?;
+fn validated(form: &FormSchema, envelope: &Envelope) -> Result<Answers, AppError> {
     form.validate(&envelope.answers).map_err(|errors| {
         let first = &errors[0];
         AppError::invalid(&first.field, Message::both(first.message(Lang::En), first.message(Lang::Hi)))

@@ -3,6 +3,7 @@
 
 use super::{NewSubmission, StoredPhoto, Target};
 use crate::error::{AppError, Message};
+use crate::forms::FormSchema;
 use crate::gigs::Receipt;
 use crate::money::Paise;
 use crate::pipeline::Stage;
@@ -15,7 +16,9 @@ pub(super) struct ReservationRow {
     pub deadline: DateTime<Utc>,
     pub unit_id: i64,
     pub form_version: i32,
-    pub schema: serde_json::Value,
+    /// Read straight into the form's type: through a `serde_json::Value` first, this
+    /// was a tenth of the server's CPU in the end-to-end benchmark.
+    pub schema: sqlx::types::Json<FormSchema>,
     pub pay_paise: i64,
 }
 
