@@ -913,12 +913,11 @@ def report(args, notes, phases, bench, statements, build_tools_seen, problems):
         out.append(f"**JSON submissions / pgbench = {ratio:.2f}** (goal >= 0.5: {verdict}).")
         out.append("")
     if a and statements and statements["tps"]:
-        out.append(f"JSON submissions / pgbench running the server's own statements of a gig = "
-                   f"{a['submissions_per_s'] / statements['tps']:.2f}; those statements in pgbench / the writes in "
-                   f"pgbench = {statements['tps'] / bench['tps']:.2f}." if bench else
-                   f"JSON submissions / pgbench running the server's own statements of a gig = "
-                   f"{a['submissions_per_s'] / statements['tps']:.2f}.")
-        out.append("")
+        line = (f"JSON submissions / pgbench running the server's own statements of a gig = "
+                f"{a['submissions_per_s'] / statements['tps']:.2f}")
+        if bench and bench["tps"]:
+            line += f"; those statements in pgbench / the writes in pgbench = {statements['tps'] / bench['tps']:.2f}"
+        out += [line + ".", ""]
     work = [(p["name"], p["db_work"]) for p in phases if p["db_work"]]
     for b in benches:
         if b["db_work"]:
@@ -1023,7 +1022,8 @@ def main():
     parser.add_argument("-w", "--warmup", type=float, default=5, help="warm-up seconds before each phase (5)")
     parser.add_argument("--units", type=int, default=100_000, help="units added to the bench job (100000)")
     parser.add_argument("--photos", type=int, default=600,
-                        help="different photos, used in turn (600; more than a photo phase submits)")
+                        help="different photos, used in turn (600); a photo used again is a near-duplicate, "
+                             "which QC sends to review")
     parser.add_argument("--phases", default="json,photo", help="json,photo (default), json or photo")
     parser.add_argument("--no-pgbench", action="store_true", help="skip the pgbench comparisons")
     parser.add_argument("--no-statements", action="store_true",
